@@ -1,0 +1,57 @@
+//! The contracts every Wakewire part agrees on.
+//!
+//! An async runtime turns a loop of three steps: an **executor** *polls* a task until it
+//! returns `Pending`; the task *waits* while a **reactor** (sockets, timers, channels) holds
+//! a clone of its [`Waker`](std::task::Waker); when the event arrives the reactor *wakes*
+//! the waker and the executor polls the task again. Wakewire splits those roles into
+//! separate crates that never name each other. This crate is the only thing they share:
+//!
+//! | module | what it defines | who implements it | who uses it |
+//! | --- | --- | --- | --- |
+//! | [`spawn`] | [`Spawn`], [`LocalSpawn`], [`BlockOn`] and their `dyn` forms | executors | user code |
+//! | [`join`] | [`JoinHandle`], [`JoinError`]: one contract for every executor | this crate | user code |
+//! | [`task`] | [`task::spawn`], [`task::Runnable`]: the task cell behind every handle | this crate | executors |
+//! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits | parkers, reactors | executors |
+//! | [`enter`] | the guard that turns a nested `block_on` into a clear panic | this crate | executors |
+//! | [`waker`] | a no-op waker and a counting waker | this crate | executors, tests |
+//!
+//! Poll → Wait → Wake: this crate sits *between* the steps. Executors poll through
+//! [`task::Runnable`], reactors wake through `std::task::Waker`, and an idle executor waits
+//! in [`Park::park`], which a reactor may implement to turn its event loop on the idle thread.
+//!
+//! # Example: writing against the traits
+//!
+//! Code generic over [`Spawn`] runs on any executor and costs nothing extra; the same
+//! executor can also be used as a `&dyn DynSpawn` when the type must be erased.
+//!
+//! ```
+//! # #![allow(dead_code)]
+//! use wakewire_core::{JoinHandle, Spawn, SpawnError};
+//!
+//! /// Spawns `n` tasks that each double their index, on whatever executor the caller uses.
+//! fn fan_out<S: Spawn>(spawner: &S, n: u32) -> Result<Vec<JoinHandle<u32>>, SpawnError> {
+//!     (0..n).map(|i| spawner.spawn(async move { i * 2 })).collect()
+//! }
+//! ```
+//!
+//! # Why not `futures-task`'s `Spawn`?
+//!
+//! `futures_task::Spawn` takes a boxed `FutureObj<'static, ()>` and returns no handle, so a
+//! caller can neither get a value back nor learn that the task panicked. [`Spawn`] is generic
+//! (no box), returns a [`JoinHandle`] and reports panics and cancellation through
+//! [`JoinError`]. Executors implement `futures_task::Spawn`/`LocalSpawn` as well, so code
+//! written for the `futures` vocabulary runs on them unchanged.
+#![doc(test(attr(deny(warnings))))]
+#![forbid(unsafe_code)]
+
+pub mod enter;
+pub mod join;
+pub mod park;
+pub mod spawn;
+pub mod task;
+pub mod waker;
+
+pub use join::{JoinError, JoinHandle};
+pub use park::{Park, ThreadParker, ThreadUnparker, Unpark};
+pub use spawn::{BlockOn, DynBlockOn, DynLocalSpawn, DynSpawn, LocalSpawn, Spawn, SpawnError};
+pub use task::TaskId;

@@ -1,0 +1,61 @@
+//! Small wakers that executors and tests need.
+//!
+//! ```
+//! use wakewire_core::waker::counting_waker;
+//!
+//! let (waker, counter) = counting_waker();
+//! waker.wake_by_ref();
+//! waker.clone().wake();
+//! assert_eq!(counter.wakes(), 2);
+//! ```
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Wake, Waker};
+
+/// A waker that does nothing when woken, for polling a future by hand.
+pub fn noop_waker() -> Waker {
+    Waker::noop().clone()
+}
+
+/// Counts how often its wakers were woken; see [`counting_waker`].
+#[derive(Debug, Clone)]
+pub struct WakeCounter {
+    inner: Arc<CountingWake>,
+}
+
+#[derive(Debug)]
+struct CountingWake {
+    wakes: AtomicUsize,
+}
+
+impl Wake for CountingWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wakes.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl WakeCounter {
+    /// How many times any clone of the waker has been woken.
+    pub fn wakes(&self) -> usize {
+        self.inner.wakes.load(Ordering::SeqCst)
+    }
+
+    /// How many wakers (and counters) share this count: a waker that is never dropped
+    /// by a reactor shows up here.
+    pub fn live_references(&self) -> usize {
+        Arc::strong_count(&self.inner)
+    }
+}
+
+/// A waker that counts its wakeups, and the counter to read them from.
+pub fn counting_waker() -> (Waker, WakeCounter) {
+    let inner = Arc::new(CountingWake {
+        wakes: AtomicUsize::new(0),
+    });
+    (Waker::from(inner.clone()), WakeCounter { inner })
+}

@@ -1,0 +1,45 @@
+//! A single-threaded executor for Wakewire.
+//!
+//! Poll → Wait → Wake: this crate is the **poll** step for one thread. It pops a woken
+//! task, polls it, and when nothing is ready it **waits** in a [`Park`](wakewire_core::Park)
+//! until some waker — from any thread, from any reactor — queues a task again. It knows no
+//! reactor; reactors know no executor. They meet in `std::task::Waker` and, optionally, in
+//! the park: hand [`LocalExecutor::with_park`] a reactor's park and the idle executor
+//! thread turns that reactor itself.
+//!
+//! ```
+//! use wakewire_core::{BlockOn, Spawn};
+//! use wakewire_executor_local::LocalExecutor;
+//!
+//! let ex = LocalExecutor::new();
+//! let handles: Vec<_> = (0..3).map(|i| ex.spawn(async move { i * i }).unwrap()).collect();
+//! let squares = ex.block_on(async {
+//!     let mut out = Vec::new();
+//!     for handle in handles {
+//!         out.push(handle.await.unwrap());
+//!     }
+//!     out
+//! });
+//! assert_eq!(squares, [0, 1, 4]);
+//! ```
+//!
+//! # Semantics
+//!
+//! Everything in the core [join-handle contract](wakewire_core::join) holds. In addition:
+//!
+//! - A panicking task is reported through its handle; the executor keeps running.
+//! - `!Send` futures are only polled and dropped on the executor's thread, even when the
+//!   last waker is dropped elsewhere or after the executor is gone.
+//! - A task that never yields starves the others: this executor has no preemption and no
+//!   budget. Between two polls of the `block_on` future it runs at most 61 tasks.
+#![doc(test(attr(deny(warnings))))]
+#![forbid(unsafe_code)]
+
+mod executor;
+mod shared;
+mod sleep;
+mod spawner;
+mod sync;
+
+pub use executor::{LocalExecutor, LocalMetrics};
+pub use spawner::{LocalSpawner, Spawner};

@@ -1,0 +1,133 @@
+//! Handles that spawn onto a [`LocalExecutor`](crate::LocalExecutor) without borrowing it.
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use wakewire_core::{JoinHandle, LocalSpawn, Spawn, SpawnError};
+
+use crate::shared::Shared;
+
+/// Spawns `Send` futures onto a [`LocalExecutor`](crate::LocalExecutor) from any thread.
+///
+/// The tasks still run on the executor's thread. Once the executor is dropped, spawning
+/// returns [`SpawnError`] and drops the future before returning.
+///
+/// ```
+/// use std::thread;
+/// use wakewire_core::{BlockOn, Spawn};
+/// use wakewire_executor_local::LocalExecutor;
+///
+/// let ex = LocalExecutor::new();
+/// let spawner = ex.spawner();
+/// let handle = thread::spawn(move || spawner.spawn(async { 7 }).unwrap()).join().unwrap();
+/// assert_eq!(ex.block_on(handle).unwrap(), 7);
+/// ```
+#[derive(Clone)]
+pub struct Spawner {
+    shared: Arc<Shared>,
+}
+
+impl Spawner {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        Spawner { shared }
+    }
+}
+
+impl Spawn for Spawner {
+    fn spawn<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.shared.spawn(future)
+    }
+}
+
+impl futures_task::Spawn for Spawner {
+    fn spawn_obj(
+        &self,
+        future: futures_task::FutureObj<'static, ()>,
+    ) -> Result<(), futures_task::SpawnError> {
+        drop(self.shared.spawn(future)?);
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Spawner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Spawner").finish_non_exhaustive()
+    }
+}
+
+/// Spawns `!Send` (and `Send`) futures onto a [`LocalExecutor`](crate::LocalExecutor) from
+/// its own thread; tasks can keep a clone to spawn more.
+///
+/// Once the executor is dropped, spawning returns [`SpawnError`] and drops the future
+/// before returning.
+///
+/// ```
+/// use std::rc::Rc;
+/// use wakewire_core::{BlockOn, LocalSpawn};
+/// use wakewire_executor_local::LocalExecutor;
+///
+/// let ex = LocalExecutor::new();
+/// let spawner = ex.local_spawner();
+/// let total = ex.block_on(async move {
+///     let child = spawner.spawn_local(async { Rc::new(20) }).unwrap();
+///     *child.await.unwrap() + 1
+/// });
+/// assert_eq!(total, 21);
+/// ```
+#[derive(Clone)]
+pub struct LocalSpawner {
+    shared: Arc<Shared>,
+    /// `spawn_local` is only sound on the executor's thread.
+    _not_send: PhantomData<*const ()>,
+}
+
+impl LocalSpawner {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        LocalSpawner {
+            shared,
+            _not_send: PhantomData,
+        }
+    }
+}
+
+impl Spawn for LocalSpawner {
+    fn spawn<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.shared.spawn(future)
+    }
+}
+
+impl LocalSpawn for LocalSpawner {
+    fn spawn_local<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.shared.spawn_local(future)
+    }
+}
+
+impl futures_task::LocalSpawn for LocalSpawner {
+    fn spawn_local_obj(
+        &self,
+        future: futures_task::LocalFutureObj<'static, ()>,
+    ) -> Result<(), futures_task::SpawnError> {
+        drop(self.shared.spawn_local(future)?);
+        Ok(())
+    }
+}
+
+impl fmt::Debug for LocalSpawner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalSpawner").finish_non_exhaustive()
+    }
+}

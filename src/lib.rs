@@ -1,0 +1,27 @@
+//! Wakewire: build async runtimes from interchangeable executors and reactors that meet
+//! only through `std::task::Waker`.
+//!
+//! This facade re-exports the parts, one cargo feature each:
+//!
+//! | module | crate | feature |
+//! | --- | --- | --- |
+//! | [`core`] | `wakewire-core`: the traits every part shares | always |
+//! | [`local`] | `wakewire-executor-local`: a single-threaded executor | `local` (default) |
+//!
+//! ```
+//! # #[cfg(feature = "local")] {
+//! use wakewire::core::{BlockOn, Spawn};
+//! use wakewire::local::LocalExecutor;
+//!
+//! let ex = LocalExecutor::new();
+//! let task = ex.spawn(async { 1 + 1 }).unwrap();
+//! assert_eq!(ex.block_on(task).unwrap(), 2);
+//! # }
+//! ```
+#![doc(test(attr(deny(warnings))))]
+#![forbid(unsafe_code)]
+
+pub use wakewire_core as core;
+
+#[cfg(feature = "local")]
+pub use wakewire_executor_local as local;
