@@ -25,3 +25,8 @@ pub use wakewire_core as core;
 
 #[cfg(feature = "local")]
 pub use wakewire_executor_local as local;
+
+/// The README's Rust examples, compiled and run as doctests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -13,7 +13,7 @@
 //! | [`task`] | [`task::spawn`], [`task::Runnable`]: the task cell behind every handle | this crate | executors |
 //! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits | parkers, reactors | executors |
 //! | [`enter`] | the guard that turns a nested `block_on` into a clear panic | this crate | executors |
-//! | [`waker`] | a no-op waker and a counting waker | this crate | executors, tests |
+//! | [`waker`] | [`WakerSlot`](waker::WakerSlot), a no-op waker and a counting waker | this crate | reactors, executors, tests |
 //!
 //! Poll → Wait → Wake: this crate sits *between* the steps. Executors poll through
 //! [`task::Runnable`], reactors wake through `std::task::Waker`, and an idle executor waits
@@ -48,8 +48,10 @@ pub mod enter;
 pub mod join;
 pub mod park;
 pub mod spawn;
+mod sync;
 pub mod task;
 pub mod waker;
+mod waker_slot;
 
 pub use join::{JoinError, JoinHandle};
 pub use park::{Park, ThreadParker, ThreadUnparker, Unpark};

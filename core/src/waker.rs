@@ -13,6 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Wake, Waker};
 
+pub use crate::waker_slot::WakerSlot;
+
 /// A waker that does nothing when woken, for polling a future by hand.
 pub fn noop_waker() -> Waker {
     Waker::noop().clone()

@@ -1,0 +1,288 @@
+//! E5 / D7 / D8: dropping the executor drops every unfinished future exactly once, on its
+//! own thread, and later spawns are refused without leaking the future.
+
+mod util;
+
+use std::future::{pending, Future};
+use std::sync::{mpsc, Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+use std::thread;
+use std::time::Duration;
+
+use wakewire_core::waker::noop_waker;
+use wakewire_core::{JoinHandle, LocalSpawn, Spawn};
+use wakewire_executor_local::LocalExecutor;
+
+use util::{watchdog, yield_now, DropCounter, Parked};
+
+fn poll_once<T>(handle: &mut JoinHandle<T>) -> Poll<Result<T, wakewire_core::JoinError>> {
+    let waker = noop_waker();
+    std::pin::Pin::new(handle).poll(&mut Context::from_waker(&waker))
+}
+
+#[test]
+fn queued_and_waiting_futures_are_dropped_exactly_once() {
+    let _dog = watchdog(
+        "queued_and_waiting_futures_are_dropped_exactly_once",
+        Duration::from_secs(10),
+    );
+    let drops = DropCounter::default();
+    let (wakers_tx, wakers_rx) = mpsc::channel::<Waker>();
+    let ex = LocalExecutor::new();
+    let mut handles = Vec::new();
+    // Never polled: still in the queue at shutdown.
+    for _ in 0..10 {
+        let guard = drops.guard();
+        handles.push(
+            ex.spawn(async move {
+                let _g = guard;
+                pending::<()>().await
+            })
+            .unwrap(),
+        );
+    }
+    // Polled once, now waiting on a "reactor" that holds their wakers.
+    for _ in 0..10 {
+        let guard = drops.guard();
+        let parked = Parked(wakers_tx.clone());
+        handles.push(
+            ex.spawn(async move {
+                let _g = guard;
+                parked.await
+            })
+            .unwrap(),
+        );
+    }
+    ex.run_until_stalled();
+    assert_eq!(drops.get(), 0);
+    assert_eq!(ex.metrics().live_tasks, 20);
+    drop(ex);
+    assert_eq!(
+        drops.get(),
+        20,
+        "every unfinished future dropped exactly once"
+    );
+    for handle in &mut handles {
+        match poll_once(handle) {
+            Poll::Ready(Err(err)) => assert!(err.is_cancelled(), "{err}"),
+            other => panic!(
+                "expected a cancellation, got {:?}",
+                other.map(|r| r.is_ok())
+            ),
+        }
+    }
+    // The reactor's wakers outlive the executor: waking and dropping them is a no-op.
+    for waker in wakers_rx.try_iter() {
+        waker.wake();
+    }
+    assert_eq!(drops.get(), 20);
+}
+
+#[test]
+fn spawn_after_drop_is_refused_and_the_future_dropped_before_returning() {
+    let drops = DropCounter::default();
+    let ex = LocalExecutor::new();
+    let spawner = ex.spawner();
+    let local = ex.local_spawner();
+    drop(ex);
+
+    let guard = drops.guard();
+    let err = spawner.spawn(async move { drop(guard) }).unwrap_err();
+    assert!(err.is_shutdown());
+    assert_eq!(drops.get(), 1, "dropped synchronously by the refused spawn");
+    assert!(err.to_string().contains("shut down"));
+
+    let guard = drops.guard();
+    assert!(local.spawn_local(async move { drop(guard) }).is_err());
+    assert_eq!(drops.get(), 2);
+
+    // From another thread too.
+    let guard = drops.guard();
+    let refused = thread::spawn(move || spawner.spawn(async move { drop(guard) }).is_err());
+    assert!(refused.join().unwrap());
+    assert_eq!(drops.get(), 3);
+}
+
+#[test]
+fn spawning_from_a_drop_during_shutdown_is_refused() {
+    struct SpawnOnDrop {
+        spawner: wakewire_executor_local::Spawner,
+        outcome: Arc<Mutex<Option<bool>>>,
+        drops: DropCounter,
+    }
+    impl Drop for SpawnOnDrop {
+        fn drop(&mut self) {
+            let guard = self.drops.guard();
+            let refused = self.spawner.spawn(async move { drop(guard) }).is_err();
+            *self.outcome.lock().unwrap() = Some(refused);
+        }
+    }
+    let ex = LocalExecutor::new();
+    let outcome = Arc::new(Mutex::new(None));
+    let drops = DropCounter::default();
+    let bomb = SpawnOnDrop {
+        spawner: ex.spawner(),
+        outcome: outcome.clone(),
+        drops: drops.clone(),
+    };
+    drop(
+        ex.spawn(async move {
+            let _b = bomb;
+            pending::<()>().await
+        })
+        .unwrap(),
+    );
+    ex.run_until_stalled();
+    drop(ex);
+    assert_eq!(*outcome.lock().unwrap(), Some(true));
+    assert_eq!(drops.get(), 1, "the refused future was dropped, not leaked");
+}
+
+#[test]
+fn drops_that_wake_each_other_or_take_a_lock_do_not_deadlock() {
+    let _dog = watchdog("drops_that_wake_each_other", Duration::from_secs(10));
+    struct WakeOnDrop(Arc<Mutex<Option<Waker>>>, Arc<Mutex<()>>);
+    impl Drop for WakeOnDrop {
+        fn drop(&mut self) {
+            let _held = self.1.lock().unwrap();
+            if let Some(waker) = self.0.lock().unwrap().take() {
+                waker.wake();
+            }
+        }
+    }
+    let ex = LocalExecutor::new();
+    let lock = Arc::new(Mutex::new(()));
+    let a_waker = Arc::new(Mutex::new(None::<Waker>));
+    let b_waker = Arc::new(Mutex::new(None::<Waker>));
+    let drops = DropCounter::default();
+    for (mine, theirs) in [(a_waker.clone(), b_waker.clone()), (b_waker, a_waker)] {
+        let bomb = WakeOnDrop(theirs, lock.clone());
+        let guard = drops.guard();
+        drop(
+            ex.spawn(std::future::poll_fn(move |cx| {
+                let _keep = (&bomb, &guard);
+                *mine.lock().unwrap() = Some(cx.waker().clone());
+                Poll::<()>::Pending
+            }))
+            .unwrap(),
+        );
+    }
+    ex.run_until_stalled();
+    // Another thread holds the lock the destructors need, briefly.
+    let (locked_tx, locked_rx) = mpsc::channel();
+    let releaser = thread::spawn({
+        let lock = lock.clone();
+        move || {
+            let _held = lock.lock().unwrap();
+            locked_tx.send(()).unwrap();
+            // Long enough that the executor's drop runs into the held lock.
+            thread::sleep(Duration::from_millis(20));
+        }
+    });
+    locked_rx.recv().unwrap();
+    drop(ex);
+    releaser.join().unwrap();
+    assert_eq!(drops.get(), 2);
+}
+
+#[test]
+#[allow(clippy::waker_clone_wake)] // cloning on the foreign thread is the point
+fn local_futures_are_dropped_on_the_owner_thread_even_when_woken_elsewhere() {
+    let _dog = watchdog(
+        "local_futures_are_dropped_on_the_owner_thread",
+        Duration::from_secs(10),
+    );
+    let owner = thread::current().id();
+    let dropped_on = Arc::new(Mutex::new(Vec::new()));
+    struct RecordThread {
+        seen: Arc<Mutex<Vec<thread::ThreadId>>>,
+        _not_send: std::rc::Rc<()>,
+    }
+    impl Drop for RecordThread {
+        fn drop(&mut self) {
+            self.seen.lock().unwrap().push(thread::current().id());
+        }
+    }
+    let (wakers_tx, wakers_rx) = mpsc::channel();
+    let ex = LocalExecutor::new();
+    for _ in 0..4 {
+        let record = RecordThread {
+            seen: dropped_on.clone(),
+            _not_send: std::rc::Rc::new(()),
+        };
+        let parked = Parked(wakers_tx.clone());
+        drop(
+            ex.spawn_local(async move {
+                let _r = record;
+                parked.await
+            })
+            .unwrap(),
+        );
+    }
+    ex.run_until_stalled();
+    let wakers: Vec<Waker> = wakers_rx.try_iter().collect();
+    assert_eq!(wakers.len(), 4);
+    // Foreign threads wake, clone and drop the wakers (the last references of two tasks);
+    // the tasks come back to this thread's queue instead of being dropped over there.
+    let foreign = thread::spawn(move || {
+        for (i, waker) in wakers.into_iter().enumerate() {
+            if i % 2 == 0 {
+                waker.clone().wake();
+            }
+            drop(waker);
+        }
+    });
+    foreign.join().unwrap();
+    drop(ex);
+    let threads = dropped_on.lock().unwrap();
+    assert_eq!(threads.len(), 4);
+    assert!(
+        threads.iter().all(|id| *id == owner),
+        "dropped on {threads:?}, owner {owner:?}"
+    );
+}
+
+#[test]
+#[allow(clippy::waker_clone_wake)] // cloning on the foreign thread is the point
+fn wakes_after_the_executor_is_gone_are_no_ops() {
+    let (wakers_tx, wakers_rx) = mpsc::channel();
+    let ex = LocalExecutor::new();
+    drop(ex.spawn_local(Parked(wakers_tx)).unwrap());
+    ex.run_until_stalled();
+    drop(ex);
+    let waker = wakers_rx.recv().unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let waker = waker.clone();
+            thread::spawn(move || {
+                waker.wake_by_ref();
+                waker.clone().wake();
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    drop(waker);
+}
+
+#[test]
+fn unfinished_tasks_that_yield_are_dropped_too() {
+    let drops = DropCounter::default();
+    let ex = LocalExecutor::new();
+    for _ in 0..100 {
+        let guard = drops.guard();
+        drop(
+            ex.spawn(async move {
+                let _g = guard;
+                loop {
+                    yield_now().await;
+                }
+            })
+            .unwrap(),
+        );
+    }
+    assert!(ex.try_tick());
+    drop(ex);
+    assert_eq!(drops.get(), 100);
+}
