@@ -12,6 +12,7 @@
 //! | [`join`] | [`JoinHandle`], [`JoinError`]: one contract for every executor | this crate | user code |
 //! | [`task`] | [`task::spawn`], [`task::Runnable`]: the task cell behind every handle | this crate | executors |
 //! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits | parkers, reactors | executors |
+//! | [`blocked`] | [`BlockedPoll`]: the report of a poll that held its thread too long | this crate | executors, user hooks |
 //! | [`enter`] | the guard that turns a nested `block_on` into a clear panic | this crate | executors |
 //! | [`waker`] | [`WakerSlot`](waker::WakerSlot), a no-op waker and a counting waker | this crate | reactors, executors, tests |
 //!
@@ -44,6 +45,7 @@
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+pub mod blocked;
 pub mod enter;
 pub mod join;
 pub mod park;
@@ -53,6 +55,7 @@ pub mod task;
 pub mod waker;
 mod waker_slot;
 
+pub use blocked::BlockedPoll;
 pub use join::{JoinError, JoinHandle};
 pub use park::{Park, ThreadParker, ThreadUnparker, Unpark};
 pub use spawn::{BlockOn, DynBlockOn, DynLocalSpawn, DynSpawn, LocalSpawn, Spawn, SpawnError};

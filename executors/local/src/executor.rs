@@ -7,13 +7,14 @@ use std::marker::PhantomData;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use wakewire_core::enter::{enter, EnterGuard};
 use wakewire_core::{
-    BlockOn, JoinHandle, LocalSpawn, Park, Spawn, SpawnError, ThreadParker, Unpark,
+    BlockOn, BlockedPoll, JoinHandle, LocalSpawn, Park, Spawn, SpawnError, ThreadParker, Unpark,
 };
 
+use crate::builder::{BlockedWatch, LocalBuilder};
 use crate::shared::Shared;
 use crate::spawner::{LocalSpawner, Spawner};
 use crate::sync::{AtomicBool, Ordering};
@@ -58,6 +59,8 @@ pub struct LocalExecutor<P: Park = ThreadParker> {
     shared: Arc<Shared>,
     park: RefCell<P>,
     polls: Cell<u64>,
+    watch: BlockedWatch,
+    blocked_polls: Cell<u64>,
     /// Polls happen on the creating thread only.
     _not_send: PhantomData<*const ()>,
 }
@@ -72,12 +75,19 @@ pub struct LocalMetrics {
     pub polls: u64,
     /// Tasks waiting in the run queue.
     pub queued: usize,
+    /// Polls reported as blocking (see [`LocalBuilder::blocked_poll_threshold`]).
+    pub blocked_polls: u64,
 }
 
 impl LocalExecutor<ThreadParker> {
     /// Creates an executor that blocks its thread when idle.
     pub fn new() -> Self {
         LocalExecutor::with_park(ThreadParker::new())
+    }
+
+    /// Configures an executor: its park, and a report for polls that block the thread.
+    pub fn builder() -> LocalBuilder {
+        LocalBuilder::new()
     }
 }
 
@@ -93,11 +103,17 @@ impl<P: Park> LocalExecutor<P> {
     /// `park` is usually a reactor's park (turning its event loop while the executor has
     /// nothing to run), possibly stacked over other parks.
     pub fn with_park(park: P) -> Self {
+        LocalExecutor::from_parts(park, BlockedWatch::default())
+    }
+
+    pub(crate) fn from_parts(park: P, watch: BlockedWatch) -> Self {
         let unpark = park.unpark();
         LocalExecutor {
             shared: Arc::new(Shared::new(Box::new(move || unpark.unpark()))),
             park: RefCell::new(park),
             polls: Cell::new(0),
+            watch,
+            blocked_polls: Cell::new(0),
             _not_send: PhantomData,
         }
     }
@@ -153,18 +169,26 @@ impl<P: Park> LocalExecutor<P> {
             live_tasks: self.shared.live_tasks(),
             polls: self.polls.get(),
             queued: self.shared.queue.len(),
+            blocked_polls: self.blocked_polls.get(),
         }
     }
 
     fn run_one(&self) -> bool {
-        match self.shared.queue.pop() {
-            Ok(runnable) => {
-                self.polls.set(self.polls.get() + 1);
-                runnable.run();
-                true
+        let Ok(runnable) = self.shared.queue.pop() else {
+            return false;
+        };
+        self.polls.set(self.polls.get() + 1);
+        if self.watch.threshold.is_none() {
+            runnable.run();
+        } else {
+            let task = runnable.id();
+            let start = Instant::now();
+            runnable.run();
+            if self.watch.check(BlockedPoll::new(task, start.elapsed(), 0)) {
+                self.blocked_polls.set(self.blocked_polls.get() + 1);
             }
-            Err(_) => false,
         }
+        true
     }
 
     fn turn_park(&self, timeout: Option<Duration>) -> std::io::Result<()> {

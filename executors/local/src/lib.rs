@@ -31,15 +31,20 @@
 //! - `!Send` futures are only polled and dropped on the executor's thread, even when the
 //!   last waker is dropped elsewhere or after the executor is gone.
 //! - A task that never yields starves the others: this executor has no preemption and no
-//!   budget. Between two polls of the `block_on` future it runs at most 61 tasks.
+//!   budget. Between two polls of the `block_on` future it runs at most 61 tasks, and a
+//!   task that wakes itself goes to the back of the queue. To find polls that hold the
+//!   thread too long, set [`LocalBuilder::blocked_poll_threshold`]: each one is reported
+//!   as a [`BlockedPoll`](wakewire_core::BlockedPoll) to a hook and a `tracing` warning.
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+mod builder;
 mod executor;
 mod shared;
 mod sleep;
 mod spawner;
 mod sync;
 
+pub use builder::LocalBuilder;
 pub use executor::{LocalExecutor, LocalMetrics};
 pub use spawner::{LocalSpawner, Spawner};
