@@ -26,11 +26,14 @@ pub struct LocalBuilder<P = ThreadParker> {
     watch: BlockedWatch,
 }
 
+/// Receives blocked-poll reports on the executor's thread.
+type BlockedHook = Box<dyn Fn(&BlockedPoll)>;
+
 /// The blocked-poll threshold and hook; polls are only timed when a threshold is set.
 #[derive(Default)]
 pub(crate) struct BlockedWatch {
     pub(crate) threshold: Option<Duration>,
-    hook: Option<Box<dyn Fn(&BlockedPoll)>>,
+    hook: Option<BlockedHook>,
 }
 
 impl BlockedWatch {
