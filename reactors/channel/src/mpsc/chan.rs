@@ -1,0 +1,254 @@
+//! The state one mpsc channel's senders and receiver share, and the two poll functions
+//! every send and receive path goes through.
+//!
+//! One mutex guards everything. Each operation holds it for a few instructions (a
+//! `VecDeque` push or pop and a look at the waiters), wakers are called after it is
+//! released, and user code never runs under it except a waker's `clone`.
+//!
+//! ```text
+//!            (1) send: room            (2) recv: pop, wake_one sender
+//!   senders ───────────────► queue ───────────────────────────────► receiver
+//!      │  (3) full: wait in send_waiters      (4) empty: store recv_waker
+//!      └──── (5) woken by (2): retry; if dropped instead, pass the wakeup on
+//!
+//!   (6) close / receiver drop: no more sends; every waiting sender is woken (they fail)
+//!   (7) last sender drop: the receiver drains the queue, then sees RecvError
+//! ```
+
+use std::collections::VecDeque;
+use std::mem;
+use std::task::{Context, Poll, Waker};
+
+use crate::error::{RecvError, SendError, TryRecvError, TrySendError};
+use crate::sync::{lock, Mutex};
+use crate::waiters::{WaiterKey, WaiterQueue, Wakeup};
+use crate::wake::{wake_all, wake_opt, wake_or_pass_on};
+
+#[derive(Debug)]
+pub(crate) struct Chan<T> {
+    state: Mutex<State<T>>,
+    /// `None` for an unbounded channel.
+    capacity: Option<usize>,
+}
+
+#[derive(Debug)]
+struct State<T> {
+    queue: VecDeque<T>,
+    /// Live `Sender` handles; at 0 the channel is closed for good.
+    senders: usize,
+    /// Set by `close` (either side) and by dropping the receiver: sends fail from now on.
+    closed: bool,
+    recv_waker: Option<Waker>,
+    send_waiters: WaiterQueue,
+}
+
+impl<T> Chan<T> {
+    pub(crate) fn new(capacity: Option<usize>) -> Self {
+        // Preallocate a bounded buffer, but never a huge one up front.
+        let initial = capacity.map_or(0, |cap| cap.min(4096));
+        Chan {
+            state: Mutex::new(State {
+                queue: VecDeque::with_capacity(initial),
+                senders: 1,
+                closed: false,
+                recv_waker: None,
+                send_waiters: WaiterQueue::new(),
+            }),
+            capacity,
+        }
+    }
+
+    pub(crate) fn capacity(&self) -> Option<usize> {
+        self.capacity
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        lock(&self.state).queue.len()
+    }
+
+    /// No send can succeed any more.
+    pub(crate) fn is_closed(&self) -> bool {
+        let state = lock(&self.state);
+        state.closed || state.senders == 0
+    }
+
+    pub(crate) fn add_sender(&self) {
+        lock(&self.state).senders += 1;
+    }
+
+    /// (7) A sender handle went away; the last one wakes the receiver so it sees the end.
+    pub(crate) fn drop_sender(&self) {
+        let waker = {
+            let mut state = lock(&self.state);
+            state.senders -= 1;
+            if state.senders == 0 {
+                state.recv_waker.take()
+            } else {
+                None
+            }
+        };
+        wake_opt(waker);
+    }
+
+    /// (1) Sends without waiting.
+    pub(crate) fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
+        let mut state = lock(&self.state);
+        if state.closed {
+            return Err(TrySendError::Closed(value));
+        }
+        if self.is_full(&state) {
+            return Err(TrySendError::Full(value));
+        }
+        state.queue.push_back(value);
+        let waker = state.recv_waker.take();
+        drop(state);
+        wake_opt(waker);
+        Ok(())
+    }
+
+    /// (1) + (3) + (5): sends `value`, or waits in line for room.
+    ///
+    /// `value` is `Some` until it is sent or handed back; `waiter` is the caller's entry in
+    /// the send queue while it waits. Waiters are served FIFO, but a send that finds room
+    /// takes it at once, even ahead of them; a waiter that loses its slot that way keeps
+    /// its place at the front.
+    pub(crate) fn poll_send(
+        &self,
+        cx: &mut Context<'_>,
+        value: &mut Option<T>,
+        waiter: &mut Option<WaiterKey>,
+    ) -> Poll<Result<(), SendError<T>>> {
+        let Some(item) = value.take() else {
+            panic!("a send future was polled after it completed");
+        };
+        let mut state = lock(&self.state);
+        if state.closed || !self.is_full(&state) {
+            if let Some(key) = waiter.take() {
+                state.send_waiters.remove(key);
+            }
+            if state.closed {
+                return Poll::Ready(Err(SendError(item)));
+            }
+            state.queue.push_back(item);
+            let waker = state.recv_waker.take();
+            drop(state);
+            wake_opt(waker);
+            return Poll::Ready(Ok(()));
+        }
+        *value = Some(item);
+        state.send_waiters.register(waiter, cx.waker(), true);
+        Poll::Pending
+    }
+
+    /// (5) A waiting send went away: leave the line, and if a freed slot had been given to
+    /// it, give that slot's wakeup to the next sender in line.
+    pub(crate) fn cancel_send(&self, key: WaiterKey) {
+        let waker = {
+            let mut state = lock(&self.state);
+            match state.send_waiters.remove(key) {
+                Some(Wakeup::One) if !self.is_full(&state) => state.send_waiters.wake_one(),
+                _ => None,
+            }
+        };
+        // Runs from `Drop`: never panic here.
+        self.wake_sender(waker);
+    }
+
+    /// (2) Receives without waiting.
+    pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
+        let mut state = lock(&self.state);
+        match state.queue.pop_front() {
+            Some(value) => {
+                let waker = self.take_send_waker(&mut state);
+                drop(state);
+                self.wake_sender(waker);
+                Ok(value)
+            }
+            None if state.closed || state.senders == 0 => Err(TryRecvError::Closed),
+            None => Err(TryRecvError::Empty),
+        }
+    }
+
+    /// (2) + (4): receives, or stores the receiver's waker.
+    pub(crate) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
+        let mut state = lock(&self.state);
+        match state.queue.pop_front() {
+            Some(value) => {
+                let waker = self.take_send_waker(&mut state);
+                drop(state);
+                self.wake_sender(waker);
+                Poll::Ready(Ok(value))
+            }
+            None if state.closed || state.senders == 0 => Poll::Ready(Err(RecvError)),
+            None => {
+                match &state.recv_waker {
+                    Some(old) if old.will_wake(cx.waker()) => {}
+                    _ => state.recv_waker = Some(cx.waker().clone()),
+                }
+                Poll::Pending
+            }
+        }
+    }
+
+    /// A pending receive went away: forget its waker.
+    pub(crate) fn cancel_recv(&self) {
+        let waker = lock(&self.state).recv_waker.take();
+        drop(waker);
+    }
+
+    /// (6) No more sends; buffered values stay receivable. Returns whether this call
+    /// closed the channel.
+    pub(crate) fn close(&self) -> bool {
+        let (was_closed, recv_waker, send_wakers) = {
+            let mut state = lock(&self.state);
+            let was_closed = mem::replace(&mut state.closed, true);
+            (
+                was_closed,
+                state.recv_waker.take(),
+                state.send_waiters.wake_all(),
+            )
+        };
+        wake_all(send_wakers.into_iter().chain(recv_waker));
+        !was_closed
+    }
+
+    /// (6) The receiver is gone: close, and drop what was buffered (outside the lock, since
+    /// a value's `Drop` is user code).
+    pub(crate) fn drop_receiver(&self) {
+        let (buffered, send_wakers) = {
+            let mut state = lock(&self.state);
+            state.closed = true;
+            state.recv_waker = None;
+            (mem::take(&mut state.queue), state.send_waiters.wake_all())
+        };
+        drop(buffered);
+        wake_all(send_wakers);
+    }
+
+    fn is_full(&self, state: &State<T>) -> bool {
+        self.capacity.is_some_and(|cap| state.queue.len() >= cap)
+    }
+
+    /// Wakes the sender chosen for a freed slot. A panicking waker must not lose the value
+    /// being received (the caller still has to return it), so the panic is swallowed here
+    /// and the slot passes to the next sender in line.
+    fn wake_sender(&self, waker: Option<Waker>) {
+        let _swallowed = wake_or_pass_on(waker, || {
+            let mut state = lock(&self.state);
+            if self.is_full(&state) {
+                None
+            } else {
+                state.send_waiters.wake_one()
+            }
+        });
+    }
+
+    /// A slot just freed up: the first waiting sender may use it.
+    fn take_send_waker(&self, state: &mut State<T>) -> Option<Waker> {
+        if state.send_waiters.has_waiting() {
+            state.send_waiters.wake_one()
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! The primitives behind every channel's shared state, swappable for loom's model-checked
+//! versions with `RUSTFLAGS="--cfg loom"`.
+//!
+//! All channel state sits behind these locks, so a loom model of a channel explores every
+//! interleaving of its senders, receivers and wakers.
+
+use std::sync::PoisonError;
+
+#[cfg(loom)]
+pub(crate) use loom::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+#[cfg(loom)]
+pub(crate) use loom::thread;
+
+#[cfg(not(loom))]
+pub(crate) use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+#[cfg(not(loom))]
+pub(crate) use std::thread;
+
+/// Locks `mutex`, ignoring poison.
+///
+/// No channel runs user code that can panic while it holds a lock, except a waker's
+/// `clone` or a value's `Clone`, and both run before the state is changed. A poisoned lock
+/// therefore still guards consistent state: recover instead of spreading the panic.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Read-locks `rwlock`, ignoring poison (see [`lock`]).
+pub(crate) fn read<T>(rwlock: &RwLock<T>) -> RwLockReadGuard<'_, T> {
+    rwlock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Write-locks `rwlock`, ignoring poison (see [`lock`]).
+pub(crate) fn write<T>(rwlock: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
+    rwlock.write().unwrap_or_else(PoisonError::into_inner)
+}
