@@ -7,6 +7,8 @@
 //! | --- | --- | --- |
 //! | [`core`] | `wakewire-core`: the traits every part shares | always |
 //! | [`local`] | `wakewire-executor-local`: a single-threaded executor | `local` (default) |
+//! | [`timer`] | `wakewire-reactor-timer`: sleep, interval, timeout on a timing wheel | `timer` (default) |
+//! | [`channel`] | `wakewire-reactor-channel`: mpsc, oneshot, broadcast, watch, Notify | `channel` (default) |
 //!
 //! ```
 //! # #[cfg(feature = "local")] {
@@ -25,6 +27,12 @@ pub use wakewire_core as core;
 
 #[cfg(feature = "local")]
 pub use wakewire_executor_local as local;
+
+#[cfg(feature = "timer")]
+pub use wakewire_reactor_timer as timer;
+
+#[cfg(feature = "channel")]
+pub use wakewire_reactor_channel as channel;
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.
 #[doc = include_str!("../README.md")]
