@@ -1,0 +1,223 @@
+//! [`TcpStream`]: a connected TCP socket.
+
+use std::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
+use std::task::{Context, Poll};
+
+use crate::handle::Handle;
+use crate::net::delegate_async_io;
+use crate::net::split::{OwnedReadHalf, OwnedWriteHalf};
+use crate::readiness::Direction;
+use crate::source::Async;
+
+/// A TCP connection, readable and writable through `futures_io::AsyncRead`/`AsyncWrite`
+/// (also on `&TcpStream`, so one task can read while another writes).
+///
+/// `poll_close` shuts the write direction down (the peer reads EOF); `poll_flush` does
+/// nothing (the kernel owns the send buffer). There is no `AsyncBufRead`: wrap the stream
+/// in `futures_util::io::BufReader` for that.
+///
+/// ```
+/// use futures_util::io::{AsyncReadExt, AsyncWriteExt};
+/// use wakewire_reactor_mio::{TcpListener, TcpStream};
+///
+/// futures_executor::block_on(async {
+///     let listener = TcpListener::bind("127.0.0.1:0".parse().unwrap())?;
+///     let mut client = TcpStream::connect(listener.local_addr()?).await?;
+///     let (mut server, _) = listener.accept().await?;
+///     client.write_all(b"hello").await?;
+///     let mut buf = [0; 5];
+///     server.read_exact(&mut buf).await?;
+///     assert_eq!(&buf, b"hello");
+///     Ok::<(), std::io::Error>(())
+/// })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// # Wakeups
+///
+/// Reads (and peeks) store the waker of their latest poll in the read slot, writes in the
+/// write slot; each is woken by the next event of its direction, and with an error when
+/// the reactor is dropped. One slot per direction means one waiting reader and one waiting
+/// writer at a time: a second task reading through `&TcpStream` concurrently replaces the
+/// first one's waker (the latest poll wins), so give each direction a single owner
+/// ([`into_split`](Self::into_split)).
+///
+/// # Errors
+///
+/// End of stream is `Ok(0)`, on every read after it. A write that accepts no byte is
+/// `WriteZero`. A reset connection is `ConnectionReset`, writing to a closed one
+/// `BrokenPipe`. `WouldBlock` and `Interrupted` never surface.
+pub struct TcpStream {
+    pub(crate) inner: Async<mio::net::TcpStream>,
+}
+
+impl TcpStream {
+    /// Connects to `addr` (tried in order if it resolves to several), using the
+    /// [global](Handle::global) reactor.
+    ///
+    /// Name resolution, if `addr` is a host name, blocks the calling thread.
+    ///
+    /// # Errors
+    ///
+    /// The error of the last address tried (`ConnectionRefused`, ...).
+    pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
+        TcpStream::connect_with(addr, &Handle::global()?).await
+    }
+
+    /// Connects to `addr` using the reactor of `handle`.
+    ///
+    /// # Errors
+    ///
+    /// As [`connect`](Self::connect).
+    pub async fn connect_with<A: ToSocketAddrs>(addr: A, handle: &Handle) -> io::Result<TcpStream> {
+        let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to connect to");
+        for addr in addr.to_socket_addrs()? {
+            match connect_one(addr, handle).await {
+                Ok(stream) => return Ok(stream),
+                Err(err) => last = err,
+            }
+        }
+        Err(last)
+    }
+
+    /// Registers a connected standard-library stream (made non-blocking here) with the
+    /// global reactor.
+    ///
+    /// # Errors
+    ///
+    /// Setting non-blocking mode or registering failed.
+    pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        TcpStream::from_std_with(stream, &Handle::global()?)
+    }
+
+    /// As [`from_std`](Self::from_std), with the reactor of `handle`.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_std`](Self::from_std).
+    pub fn from_std_with(stream: std::net::TcpStream, handle: &Handle) -> io::Result<TcpStream> {
+        stream.set_nonblocking(true)?;
+        TcpStream::from_mio(mio::net::TcpStream::from_std(stream), handle)
+    }
+
+    pub(crate) fn from_mio(stream: mio::net::TcpStream, handle: &Handle) -> io::Result<TcpStream> {
+        Ok(TcpStream {
+            inner: Async::with_handle(stream, handle)?,
+        })
+    }
+
+    /// The remote address.
+    ///
+    /// # Errors
+    ///
+    /// `NotConnected` if the connection is gone.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.get_ref().peer_addr()
+    }
+
+    /// The local address.
+    ///
+    /// # Errors
+    ///
+    /// The system call's error.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.get_ref().local_addr()
+    }
+
+    /// Sets `TCP_NODELAY` (disables Nagle's algorithm when `true`).
+    ///
+    /// # Errors
+    ///
+    /// The system call's error.
+    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
+        self.inner.get_ref().set_nodelay(nodelay)
+    }
+
+    /// Whether `TCP_NODELAY` is set.
+    ///
+    /// # Errors
+    ///
+    /// The system call's error.
+    pub fn nodelay(&self) -> io::Result<bool> {
+        self.inner.get_ref().nodelay()
+    }
+
+    /// Shuts down the read, write or both directions.
+    ///
+    /// # Errors
+    ///
+    /// The system call's error (`NotConnected` if the peer is gone).
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.inner.get_ref().shutdown(how)
+    }
+
+    /// Reads without consuming: the next read returns the same bytes.
+    ///
+    /// # Errors
+    ///
+    /// As a read.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: no data is consumed.
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        poll_fn(|cx| self.poll_peek(cx, buf)).await
+    }
+
+    /// The poll form of [`peek`](Self::peek).
+    ///
+    /// # Errors
+    ///
+    /// As a read.
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
+        self.inner.poll_read_with(cx, |stream| stream.peek(buf))
+    }
+
+    /// Splits into a read half and a write half that can move to different tasks.
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        crate::net::split::split(self)
+    }
+
+    /// The registration of this socket (token, readiness), for tests and diagnostics.
+    pub fn registration(&self) -> &crate::Registration {
+        self.inner.registration()
+    }
+}
+
+async fn connect_one(addr: SocketAddr, handle: &Handle) -> io::Result<TcpStream> {
+    let stream = TcpStream::from_mio(mio::net::TcpStream::connect(addr)?, handle)?;
+    // A non-blocking connect reports completion as writability; `take_error` says whether
+    // it failed, `peer_addr` whether it is really done (mio's documented protocol).
+    poll_fn(|cx| loop {
+        let event = match stream.inner.poll_ready(cx, Direction::Write) {
+            Poll::Ready(Ok(event)) => event,
+            Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
+            Poll::Pending => return Poll::Pending,
+        };
+        if let Some(err) = stream.inner.get_ref().take_error()? {
+            return Poll::Ready(Err(err));
+        }
+        match stream.inner.get_ref().peer_addr() {
+            Ok(_) => return Poll::Ready(Ok(())),
+            Err(err) if err.kind() == io::ErrorKind::NotConnected => {
+                stream.inner.registration().clear_readiness(event);
+            }
+            Err(err) => return Poll::Ready(Err(err)),
+        }
+    })
+    .await?;
+    Ok(stream)
+}
+
+delegate_async_io!(TcpStream);
+
+impl fmt::Debug for TcpStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("TcpStream")
+            .field(self.inner.get_ref())
+            .finish()
+    }
+}

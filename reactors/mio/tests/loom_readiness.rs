@@ -1,0 +1,101 @@
+//! Loom models of the readiness protocol (`ScheduledIo`): A10, the reactor part of A7, and
+//! the shutdown wakeup behind E6.
+//!
+//! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 CARGO_TARGET_DIR=target/loom \
+//!   cargo test -p wakewire-reactor-mio --release --test loom_readiness`
+#![cfg(loom)]
+
+use std::task::{Context, Poll};
+
+use loom::sync::Arc;
+use loom::thread;
+use wakewire_core::waker::counting_waker;
+use wakewire_reactor_mio::scheduled_io::ScheduledIo;
+use wakewire_reactor_mio::{Direction, Readiness};
+
+/// What the reactor thread does per event: set readiness, then wake the waiters.
+fn deliver(io: &ScheduledIo) {
+    io.wake(Readiness::READABLE);
+}
+
+/// A10: a task that saw an old event and got `WouldBlock` clears readiness with the old
+/// tick while the reactor delivers a newer event. The newer event survives: after both,
+/// readiness is still set, and a re-poll by the task either sees it or was woken.
+#[test]
+fn loom_readiness_clear_vs_event() {
+    loom::model(|| {
+        let io = Arc::new(ScheduledIo::new());
+        deliver(&io); // the old event
+        let (waker, wakes) = counting_waker();
+        let mut cx = Context::from_waker(&waker);
+        let old = match io.poll_ready(&mut cx, Direction::Read) {
+            Poll::Ready(Ok(event)) => event,
+            other => panic!("old event not visible: {other:?}"),
+        };
+        let reactor = {
+            let io = Arc::clone(&io);
+            thread::spawn(move || deliver(&io)) // the newer event
+        };
+        io.clear_readiness(old); // the syscall said WouldBlock
+        let again = io.poll_ready(&mut cx, Direction::Read);
+        reactor.join().unwrap();
+        assert!(
+            io.readiness().is_readable(),
+            "a stale clear erased the newer event"
+        );
+        assert!(
+            again.is_ready() || wakes.wakes() >= 1,
+            "the task neither saw the newer event nor was woken"
+        );
+    });
+}
+
+/// A7 (reactor part): the task polls with waker A, then with waker B, while the reactor
+/// delivers an event. B (the latest) is woken, or B's poll saw the readiness itself.
+#[test]
+fn loom_waker_slot_register_wake_reactor() {
+    loom::model(|| {
+        let io = Arc::new(ScheduledIo::new());
+        let reactor = {
+            let io = Arc::clone(&io);
+            thread::spawn(move || deliver(&io))
+        };
+        let (waker_a, _wakes_a) = counting_waker();
+        let (waker_b, wakes_b) = counting_waker();
+        let first = io.poll_ready(&mut Context::from_waker(&waker_a), Direction::Read);
+        let second = io.poll_ready(&mut Context::from_waker(&waker_b), Direction::Read);
+        reactor.join().unwrap();
+        if first.is_pending() {
+            assert!(
+                second.is_ready() || wakes_b.wakes() == 1,
+                "the latest waker (B) was stranded"
+            );
+        }
+        // The write direction was never involved: its slot stays untouched.
+        let (waker_w, wakes_w) = counting_waker();
+        let write = io.poll_ready(&mut Context::from_waker(&waker_w), Direction::Write);
+        assert!(write.is_pending());
+        assert_eq!(wakes_w.wakes(), 0);
+    });
+}
+
+/// E6's protocol: the reactor shuts a registration down while a task polls it. The task
+/// either sees the shutdown error in that poll or its waker is woken: never stranded.
+#[test]
+fn loom_shutdown_vs_poll_ready() {
+    loom::model(|| {
+        let io = Arc::new(ScheduledIo::new());
+        let reactor = {
+            let io = Arc::clone(&io);
+            thread::spawn(move || io.shutdown())
+        };
+        let (waker, wakes) = counting_waker();
+        let polled = io.poll_ready(&mut Context::from_waker(&waker), Direction::Read);
+        reactor.join().unwrap();
+        match polled {
+            Poll::Ready(Err(err)) => assert!(wakewire_reactor_mio::is_shutdown(&err)),
+            Poll::Pending => assert_eq!(wakes.wakes(), 1, "stranded by shutdown"),
+            Poll::Ready(Ok(event)) => panic!("no event was ever delivered: {event:?}"),
+        }
+    });
+}
