@@ -9,6 +9,7 @@
 //! | [`local`] | `wakewire-executor-local`: a single-threaded executor | `local` (default) |
 //! | [`timer`] | `wakewire-reactor-timer`: sleep, interval, timeout on a timing wheel | `timer` (default) |
 //! | [`channel`] | `wakewire-reactor-channel`: mpsc, oneshot, broadcast, watch, Notify | `channel` (default) |
+//! | [`net`] | `wakewire-reactor-mio`: TCP, UDP, Unix sockets and any fd, on mio | `mio` (default) |
 //!
 //! ```
 //! # #[cfg(feature = "local")] {
@@ -33,6 +34,9 @@ pub use wakewire_reactor_timer as timer;
 
 #[cfg(feature = "channel")]
 pub use wakewire_reactor_channel as channel;
+
+#[cfg(feature = "mio")]
+pub use wakewire_reactor_mio as net;
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.
 #[doc = include_str!("../README.md")]

@@ -1,13 +1,17 @@
 //! A TCP echo server, and a client mode that measures throughput.
 //!
+//! Builds on 01: the leaf futures here come from the socket reactor (`wakewire::net`,
+//! crate `wakewire-reactor-mio`), and every `.await` on a socket is one Poll → Wait → Wake
+//! cycle whose event is "the kernel says this socket is readable/writable".
+//!
 //! Shows the two ways of driving the socket reactor: the server runs on a local executor
 //! that turns its *own* reactor while idle (`LocalExecutor::with_park(reactor.park())`),
 //! the client on a local executor that relies on the *global* reactor thread.
 //!
 //! ```text
-//! cargo run -p wakewire-reactor-mio --release --example mio_echo                 # both, in one process
-//! cargo run -p wakewire-reactor-mio --release --example mio_echo -- server 127.0.0.1:7000
-//! cargo run -p wakewire-reactor-mio --release --example mio_echo -- client 127.0.0.1:7000 [CONNS] [MSGS] [SIZE]
+//! cargo run --release --example echo_server                 # both, in one process
+//! cargo run --release --example echo_server -- server 127.0.0.1:7000
+//! cargo run --release --example echo_server -- client 127.0.0.1:7000 [CONNS] [MSGS] [SIZE]
 //! ```
 //!
 //! Look for the client's last line: messages per second and MiB/s through the echo, and
@@ -20,15 +24,15 @@ use std::thread;
 use std::time::Instant;
 
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
-use wakewire_core::{BlockOn, LocalSpawn};
-use wakewire_executor_local::LocalExecutor;
-use wakewire_reactor_mio::{Handle, Reactor, TcpListener, TcpStream};
+use wakewire::core::{BlockOn, LocalSpawn, Park};
+use wakewire::local::LocalExecutor;
+use wakewire::net::{Handle, Reactor, TcpListener, TcpStream};
 
 /// Accepts forever (or `limit` connections, then waits for them to finish); echoes each
 /// connection on its own task.
 fn serve(
     listener: TcpListener,
-    ex: &LocalExecutor<impl wakewire_core::Park>,
+    ex: &LocalExecutor<impl Park>,
     limit: Option<usize>,
 ) {
     let spawner = ex.local_spawner();
