@@ -30,11 +30,7 @@ use wakewire::net::{Handle, Reactor, TcpListener, TcpStream};
 
 /// Accepts forever (or `limit` connections, then waits for them to finish); echoes each
 /// connection on its own task.
-fn serve(
-    listener: TcpListener,
-    ex: &LocalExecutor<impl Park>,
-    limit: Option<usize>,
-) {
+fn serve(listener: TcpListener, ex: &LocalExecutor<impl Park>, limit: Option<usize>) {
     let spawner = ex.local_spawner();
     ex.block_on(async move {
         let mut served = 0;
