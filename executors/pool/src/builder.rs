@@ -1,0 +1,241 @@
+//! [`PoolBuilder`]: worker count, thread names and stack size, hooks, blocked-poll
+//! threshold, and the park each worker sleeps in.
+
+use std::fmt;
+use std::io;
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use crossbeam_deque::Worker;
+use wakewire_core::task::Runnable;
+use wakewire_core::{Park, ThreadParker, Unpark};
+
+use crate::metrics::BlockedPoll;
+use crate::park::DynPark;
+use crate::pool::Pool;
+use crate::shared::{BlockedHook, Config, Shared, ThreadHook, UnparkFn};
+use crate::worker::WorkerLoop;
+
+type ParkFactory = Box<dyn FnMut(usize) -> (Box<dyn DynPark>, UnparkFn) + Send>;
+type NameFn = Box<dyn Fn(usize) -> String + Send>;
+
+/// Configures and starts a [`Pool`].
+///
+/// ```
+/// use std::time::Duration;
+/// use wakewire_core::{BlockOn, Spawn};
+/// use wakewire_executor_pool::Pool;
+///
+/// let pool = Pool::builder()
+///     .workers(2)
+///     .thread_name("app-worker")
+///     .blocked_poll_threshold(Duration::from_millis(100))
+///     .on_blocked_poll(|report| eprintln!("{report}"))
+///     .build();
+/// let task = pool.spawn(async { 1 + 1 }).unwrap();
+/// assert_eq!(pool.block_on(task).unwrap(), 2);
+/// ```
+pub struct PoolBuilder {
+    workers: Option<usize>,
+    name: NameFn,
+    stack_size: Option<usize>,
+    on_start: Option<ThreadHook>,
+    on_stop: Option<ThreadHook>,
+    blocked_threshold: Option<Duration>,
+    on_blocked: Option<BlockedHook>,
+    park: ParkFactory,
+}
+
+impl Default for PoolBuilder {
+    fn default() -> Self {
+        PoolBuilder::new()
+    }
+}
+
+impl PoolBuilder {
+    /// A builder with the defaults: one worker per available CPU, threads named
+    /// `wakewire-pool-N`, the platform's stack size, no hooks, blocked-poll detection off,
+    /// and a [`ThreadParker`] per worker.
+    pub fn new() -> Self {
+        PoolBuilder {
+            workers: None,
+            name: Box::new(|index| format!("wakewire-pool-{index}")),
+            stack_size: None,
+            on_start: None,
+            on_stop: None,
+            blocked_threshold: None,
+            on_blocked: None,
+            park: Box::new(|_| erase_park(ThreadParker::new())),
+        }
+    }
+
+    /// Sets the number of worker threads.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `count` is 0 or 65 535 or more.
+    pub fn workers(mut self, count: usize) -> Self {
+        assert!(
+            (1..0xFFFF).contains(&count),
+            "a pool needs between 1 and 65534 workers, got {count}"
+        );
+        self.workers = Some(count);
+        self
+    }
+
+    /// Names the worker threads `{prefix}-{index}`.
+    pub fn thread_name(mut self, prefix: impl Into<String>) -> Self {
+        let prefix = prefix.into();
+        self.name = Box::new(move |index| format!("{prefix}-{index}"));
+        self
+    }
+
+    /// Names each worker thread with `name(index)`.
+    pub fn thread_name_fn(mut self, name: impl Fn(usize) -> String + Send + 'static) -> Self {
+        self.name = Box::new(name);
+        self
+    }
+
+    /// Sets the stack size of the worker threads, in bytes.
+    pub fn stack_size(mut self, bytes: usize) -> Self {
+        self.stack_size = Some(bytes);
+        self
+    }
+
+    /// Calls `hook(index)` on each worker thread before it runs any task.
+    pub fn on_thread_start(mut self, hook: impl Fn(usize) + Send + Sync + 'static) -> Self {
+        self.on_start = Some(Arc::new(hook));
+        self
+    }
+
+    /// Calls `hook(index)` on each worker thread after it ran its last task and dropped
+    /// its queue, just before the thread ends.
+    pub fn on_thread_stop(mut self, hook: impl Fn(usize) + Send + Sync + 'static) -> Self {
+        self.on_stop = Some(Arc::new(hook));
+        self
+    }
+
+    /// Reports every poll that runs longer than `threshold` (off by default).
+    ///
+    /// Each report goes to a `tracing::warn!` event and to the hook set with
+    /// [`on_blocked_poll`](Self::on_blocked_poll). With a threshold set, each poll is
+    /// timed (two clock reads, some tens of nanoseconds); without one, nothing is measured.
+    pub fn blocked_poll_threshold(mut self, threshold: Duration) -> Self {
+        self.blocked_threshold = Some(threshold);
+        self
+    }
+
+    /// Calls `hook` with each [`BlockedPoll`] report, on the worker that ran the poll, as
+    /// the poll returns. Keep it short: the worker runs nothing else meanwhile.
+    ///
+    /// Has no effect unless [`blocked_poll_threshold`](Self::blocked_poll_threshold) is set.
+    pub fn on_blocked_poll(mut self, hook: impl Fn(&BlockedPoll) + Send + Sync + 'static) -> Self {
+        self.on_blocked = Some(Arc::new(hook));
+        self
+    }
+
+    /// Makes each worker sleep in `factory(index)` instead of a [`ThreadParker`], for
+    /// example a reactor's park so idle workers turn the reactor.
+    ///
+    /// A busy worker also calls `park_timeout(Duration::ZERO)` every few dozen polls, so
+    /// a reactor driven by the park makes progress under load.
+    pub fn park_with<P, F>(mut self, mut factory: F) -> Self
+    where
+        P: Park + Send + 'static,
+        F: FnMut(usize) -> P + Send + 'static,
+    {
+        self.park = Box::new(move |index| erase_park(factory(index)));
+        self
+    }
+
+    /// Starts the worker threads.
+    ///
+    /// # Panics
+    ///
+    /// Panics if a worker thread cannot be spawned; use [`try_build`](Self::try_build) to
+    /// get the error instead.
+    pub fn build(self) -> Pool {
+        self.try_build()
+            .unwrap_or_else(|error| panic!("failed to start the pool's worker threads: {error}"))
+    }
+
+    /// Starts the worker threads.
+    ///
+    /// # Errors
+    ///
+    /// The error of [`std::thread::Builder::spawn`] if a worker thread cannot be started;
+    /// the workers already started are stopped and joined first.
+    pub fn try_build(mut self) -> io::Result<Pool> {
+        let workers = self.workers.unwrap_or_else(|| {
+            thread::available_parallelism()
+                .map(NonZeroUsize::get)
+                .unwrap_or(1)
+                .min(0xFFFE)
+        });
+        let queues: Vec<Worker<Runnable>> = (0..workers).map(|_| Worker::new_fifo()).collect();
+        let mut parks = Vec::with_capacity(workers);
+        let mut unparkers = Vec::with_capacity(workers);
+        for index in 0..workers {
+            let (park, unpark) = (self.park)(index);
+            parks.push(park);
+            unparkers.push(unpark);
+        }
+        let config = Config {
+            on_start: self.on_start,
+            on_stop: self.on_stop,
+            blocked_threshold: self.blocked_threshold,
+            on_blocked: self.on_blocked,
+        };
+        let shared = Arc::new(Shared::new(
+            queues.iter().map(Worker::stealer).collect(),
+            unparkers,
+            config,
+        ));
+        let mut threads = Vec::with_capacity(workers);
+        for (index, (queue, park)) in queues.into_iter().zip(parks).enumerate() {
+            let mut builder = thread::Builder::new().name((self.name)(index));
+            if let Some(bytes) = self.stack_size {
+                builder = builder.stack_size(bytes);
+            }
+            let worker_shared = Arc::clone(&shared);
+            shared
+                .counters
+                .thread_starts
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            match builder.spawn(move || WorkerLoop::new(worker_shared, index, queue, park).run()) {
+                Ok(thread) => threads.push(thread),
+                Err(error) => {
+                    shared
+                        .counters
+                        .thread_starts
+                        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                    let pool = Pool::from_parts(shared, threads);
+                    // Workers that never started count as exited for the shutdown wait.
+                    for _ in index..workers {
+                        pool.shared().worker_exited();
+                    }
+                    drop(pool);
+                    return Err(error);
+                }
+            }
+        }
+        Ok(Pool::from_parts(shared, threads))
+    }
+}
+
+fn erase_park<P: Park + Send + 'static>(park: P) -> (Box<dyn DynPark>, UnparkFn) {
+    let unpark = park.unpark();
+    (Box::new(park), Box::new(move || unpark.unpark()))
+}
+
+impl fmt::Debug for PoolBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PoolBuilder")
+            .field("workers", &self.workers)
+            .field("stack_size", &self.stack_size)
+            .field("blocked_threshold", &self.blocked_threshold)
+            .finish_non_exhaustive()
+    }
+}

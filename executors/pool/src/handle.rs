@@ -1,0 +1,72 @@
+//! [`PoolHandle`]: spawn onto a pool from anywhere.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use wakewire_core::{JoinHandle, Spawn, SpawnError};
+
+use crate::shared::Shared;
+
+/// Spawns onto a [`Pool`](crate::Pool) from any thread, including its own tasks.
+///
+/// Cheap to clone, `Send` and `Sync`. Spawning from one of the pool's workers queues the
+/// task on that worker; from any other thread, on the pool's injector. Once the pool has
+/// shut down, spawning returns [`SpawnError`] and drops the future before returning.
+///
+/// ```
+/// use std::thread;
+/// use wakewire_core::{BlockOn, Spawn};
+/// use wakewire_executor_pool::Pool;
+///
+/// let pool = Pool::builder().workers(2).build();
+/// let handle = pool.handle();
+/// let task = thread::spawn(move || handle.spawn(async { 6 * 7 }).unwrap())
+///     .join()
+///     .unwrap();
+/// assert_eq!(pool.block_on(task).unwrap(), 42);
+/// ```
+#[derive(Clone)]
+pub struct PoolHandle {
+    shared: Arc<Shared>,
+}
+
+impl PoolHandle {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        PoolHandle { shared }
+    }
+
+    /// Whether the pool has begun shutting down (spawns then fail).
+    pub fn is_shutdown(&self) -> bool {
+        self.shared.is_shutdown()
+    }
+}
+
+impl Spawn for PoolHandle {
+    fn spawn<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.shared.spawn(future)
+    }
+}
+
+impl futures_task::Spawn for PoolHandle {
+    fn spawn_obj(
+        &self,
+        future: futures_task::FutureObj<'static, ()>,
+    ) -> Result<(), futures_task::SpawnError> {
+        drop(self.shared.spawn(future)?);
+        Ok(())
+    }
+}
+
+impl fmt::Debug for PoolHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PoolHandle")
+            .field("workers", &self.shared.workers())
+            .field("shutdown", &self.shared.is_shutdown())
+            .finish()
+    }
+}

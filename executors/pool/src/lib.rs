@@ -1,0 +1,125 @@
+//! A multi-threaded, work-stealing executor for Wakewire.
+//!
+//! Poll → Wait → Wake: this crate is the **poll** step spread over a pool of worker
+//! threads. Each worker pops a woken task and polls it; a task that returns `Pending` has
+//! handed its waker to some reactor and **waits**; when the reactor **wakes** it — from
+//! any thread — the task is queued again, on the waking worker when a worker wakes it,
+//! on the pool's injector otherwise. Idle workers sleep in a [`Park`](wakewire_core::Park):
+//! a plain thread parker by default, or a reactor's park set with
+//! [`PoolBuilder::park_with`] so idle workers turn the reactor themselves. The pool never
+//! names a reactor; they meet in `std::task::Waker` and the park.
+//!
+//! ```
+//! use wakewire_core::{BlockOn, Spawn};
+//! use wakewire_executor_pool::Pool;
+//!
+//! let pool = Pool::builder().workers(2).build();
+//!
+//! // Spawn from outside: the tasks go through the injector to whichever worker is free.
+//! let squares: Vec<_> = (0..4u32).map(|i| pool.spawn(async move { i * i }).unwrap()).collect();
+//!
+//! // Block this (non-worker) thread on a future; tasks spawned by tasks stay local.
+//! let handle = pool.handle();
+//! let total = pool.block_on(async move {
+//!     let mut total = 0;
+//!     for square in squares {
+//!         total += square.await.unwrap();
+//!     }
+//!     let child = handle.spawn(async { 100 }).unwrap();
+//!     total + child.await.unwrap()
+//! });
+//! assert_eq!(total, 114);
+//! ```
+//!
+//! # Scheduling
+//!
+//! - **Local first.** A task spawned by a task goes to the back of its worker's queue. A
+//!   task woken by the task being polled (it sent it a message, or finished and woke its
+//!   joiner) goes to the worker's LIFO slot and runs next, so message-passing pairs stay on
+//!   one worker, in cache. After 3 LIFO polls in a row the slot's task is queued behind the
+//!   others, so such a pair cannot starve them. A task that wakes itself (a yield) goes to
+//!   the back of the queue: a yield is a real trip through the scheduler.
+//! - **Fair to remote work.** Every 61 polls a worker takes from the global injector before
+//!   its own queue (and turns its park without blocking, for reactors driven by the park).
+//! - **Stealing.** A worker with nothing to do takes a batch from the injector, or steals
+//!   half of another worker's queue. At most half of the workers search at once.
+//! - **Sleeping.** A worker that found nothing looks again for a few dozen rounds (a
+//!   park/unpark round trip costs tens of microseconds, a look well under one), then parks.
+//!   A new task wakes a sleeping worker only when no worker is searching already, so a
+//!   burst of spawns wakes one worker, not all. The last searcher to go to sleep looks at
+//!   every queue once more, so no task is stranded while all workers sleep; loom checks
+//!   that protocol (`tests/loom_park_unpark_no_lost_wakeup.rs`).
+//!
+//! # Blocked workers
+//!
+//! A poll that does not return blocks its worker: the other workers steal the tasks queued
+//! behind it, but the pool cannot interrupt it. Set a threshold to learn about such polls:
+//!
+//! ```
+//! use std::sync::atomic::{AtomicUsize, Ordering};
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use wakewire_core::{BlockOn, Spawn};
+//! use wakewire_executor_pool::Pool;
+//!
+//! let reports = Arc::new(AtomicUsize::new(0));
+//! let counter = reports.clone();
+//! let pool = Pool::builder()
+//!     .workers(2)
+//!     .blocked_poll_threshold(Duration::from_millis(20))
+//!     .on_blocked_poll(move |report| {
+//!         eprintln!("{report}"); // "task#7 blocked worker 1 for 50.1ms in one poll"
+//!         counter.fetch_add(1, Ordering::SeqCst);
+//!     })
+//!     .build();
+//! let slow = pool.spawn(async { std::thread::sleep(Duration::from_millis(50)) }).unwrap();
+//! pool.block_on(slow).unwrap();
+//! assert_eq!(reports.load(Ordering::SeqCst), 1);
+//! assert_eq!(pool.metrics().blocked_polls, 1);
+//! ```
+//!
+//! Each report is also a `tracing::warn!` event. Without a threshold nothing is measured.
+//!
+//! # Semantics
+//!
+//! Everything in the core [join-handle contract](wakewire_core::join) holds: a panicking
+//! task is reported through its handle and the worker keeps running; dropping a handle
+//! detaches; [`cancel`](wakewire_core::JoinHandle::cancel) drops the future on a worker.
+//! Dropping or [shutting down](Pool::shutdown) the pool drops every unfinished future
+//! exactly once; later spawns return [`SpawnError`](wakewire_core::SpawnError) and drop
+//! their future before returning. Worker threads are *entered* (see
+//! [`wakewire_core::enter`]), so a `block_on` inside a task panics with a clear message
+//! instead of deadlocking.
+//!
+//! There is no preemption and no cooperative budget (core has no budget for leaf futures
+//! to consume yet): a task that never returns `Pending` keeps its worker. The other
+//! workers steal the tasks queued behind it, except the one in its LIFO slot, which runs
+//! when the poll ends.
+#![doc(test(attr(deny(warnings))))]
+#![forbid(unsafe_code)]
+
+mod block_on;
+mod builder;
+mod context;
+mod handle;
+mod metrics;
+mod park;
+mod pool;
+mod shared;
+mod spawn;
+mod sync;
+mod worker;
+
+#[cfg(loom)]
+pub mod idle;
+#[cfg(not(loom))]
+mod idle;
+#[cfg(loom)]
+pub mod tracker;
+#[cfg(not(loom))]
+mod tracker;
+
+pub use builder::PoolBuilder;
+pub use handle::PoolHandle;
+pub use metrics::{BlockedPoll, PoolMetrics};
+pub use pool::{Pool, ShutdownTimeout};

@@ -1,0 +1,275 @@
+//! A worker thread: the run loop, the search for work, and sleeping. Where tasks are
+//! queued is in [`context`](crate::context).
+//!
+//! The order a worker picks work in (see [`WorkerLoop::next_task`]):
+//!
+//! 1. every [`INJECTOR_INTERVAL`] polls, the injector first, so remote work is never starved;
+//! 2. the LIFO slot, at most [`MAX_LIFO_STREAK`] times in a row, so a ping-pong pair cannot
+//!    starve the local queue (the slot's task then moves to the back of the queue);
+//! 3. the local queue (FIFO);
+//! 4. the injector (taking a batch into the local queue);
+//! 5. stealing half of another worker's queue, when allowed to search (a queue holding a
+//!    single task is left alone for the first few microseconds: its worker is about to run
+//!    it, and stealing it would bounce a chain of spawns between cores);
+//! 6. a short spin repeating 4–5, then sleep in the park.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossbeam_deque::{Steal, Worker};
+use wakewire_core::task::Runnable;
+
+use crate::context::{clear_current, Local, CURRENT};
+use crate::metrics::{bump, WorkerCounters};
+use crate::park::DynPark;
+use crate::shared::Shared;
+
+/// How often (in polls) a busy worker looks at the injector before its own queues, and
+/// turns its park without blocking (so a reactor driven by the park is not starved).
+pub(crate) const INJECTOR_INTERVAL: u32 = 61;
+/// How many LIFO-slot polls may follow each other before the local queue gets a turn.
+pub(crate) const MAX_LIFO_STREAK: u32 = 3;
+/// Rounds of looking for work before a worker parks; a park/unpark round trip costs tens
+/// of microseconds, a round of looking well under one.
+const SPIN_ROUNDS: u32 = 64;
+/// Rounds (a few microseconds) during which a searching worker leaves a victim's only
+/// queued task alone; after that it takes it, so a task queued behind a long poll moves.
+const PATIENT_ROUNDS: u32 = 8;
+
+/// Reports a worker thread's exit, whether it returned or unwound.
+struct Leave {
+    shared: Arc<Shared>,
+    index: usize,
+}
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        clear_current();
+        self.shared.idle.unregister_sleeper(self.index);
+        self.shared
+            .counters
+            .thread_stops
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.shared.worker_exited();
+    }
+}
+
+/// One worker's run loop and its state.
+pub(crate) struct WorkerLoop {
+    shared: Arc<Shared>,
+    local: Rc<Local>,
+    park: Box<dyn DynPark>,
+    /// Polls so far, for the fairness interval.
+    tick: u32,
+    lifo_streak: u32,
+    /// Whether this worker counts as searching in the idle bookkeeping.
+    searching: bool,
+}
+
+impl WorkerLoop {
+    pub(crate) fn new(
+        shared: Arc<Shared>,
+        index: usize,
+        queue: Worker<Runnable>,
+        park: Box<dyn DynPark>,
+    ) -> Self {
+        let local = Rc::new(Local {
+            pool: Arc::as_ptr(&shared),
+            index,
+            queue,
+            lifo: Cell::new(None),
+            running: Cell::new(None),
+        });
+        WorkerLoop {
+            shared,
+            local,
+            park,
+            tick: 0,
+            lifo_streak: 0,
+            searching: false,
+        }
+    }
+
+    fn counters(&self) -> &WorkerCounters {
+        &self.shared.worker_counters[self.local.index]
+    }
+
+    /// Runs tasks until shutdown, then drops the tasks left in the local queue.
+    pub(crate) fn run(mut self) {
+        let index = self.local.index;
+        // Runs even if a hook or the park panics, so shutdown never waits for this thread.
+        let _leave = Leave {
+            shared: Arc::clone(&self.shared),
+            index,
+        };
+        let enter = wakewire_core::enter::enter()
+            .expect("a pool worker thread is already running an executor");
+        CURRENT.with(|current| *current.borrow_mut() = Some(Rc::clone(&self.local)));
+        if let Some(hook) = &self.shared.config.on_start {
+            hook(index);
+        }
+        while !self.shared.is_shutdown() {
+            match self.next_task() {
+                Some(runnable) => self.run_task(runnable),
+                None => self.idle(),
+            }
+        }
+        self.drain_local();
+        clear_current();
+        drop(enter);
+        if let Some(hook) = &self.shared.config.on_stop {
+            hook(index);
+        }
+        // Drops the local queue (empty by now) before `_leave` reports the exit.
+        drop(self);
+    }
+
+    /// Steps 1–4 of the module docs: work this worker can take without searching.
+    fn next_task(&mut self) -> Option<Runnable> {
+        self.tick = self.tick.wrapping_add(1);
+        if self.tick % INJECTOR_INTERVAL == 0 {
+            let _ = self.park.park_timeout(Duration::ZERO);
+            if let Some(runnable) = self.shared.pop_injected(&self.local.queue) {
+                self.lifo_streak = 0;
+                return Some(runnable);
+            }
+        }
+        if let Some(runnable) = self.local.lifo.take() {
+            if self.lifo_streak < MAX_LIFO_STREAK {
+                self.lifo_streak += 1;
+                bump(&self.counters().lifo_polls);
+                return Some(runnable);
+            }
+            // The slot has had its turns: queue its task behind the others.
+            self.local.queue.push(runnable);
+            self.shared.notify_one();
+        }
+        self.lifo_streak = 0;
+        self.local
+            .queue
+            .pop()
+            .or_else(|| self.shared.pop_injected(&self.local.queue))
+    }
+
+    fn run_task(&mut self, runnable: Runnable) {
+        if self.searching {
+            self.searching = false;
+            // We found work and nobody else is looking: if more is waiting where a peer
+            // could take it, wake one. (Only parallelism depends on this; no task can be
+            // stranded, since this worker is awake and looks at both queues itself.)
+            if self.shared.idle.end_searching()
+                && (!self.local.queue.is_empty() || !self.shared.injector.is_empty())
+            {
+                self.shared.notify_one();
+            }
+        }
+        let id = runnable.id();
+        self.local.running.set(Some(id));
+        bump(&self.counters().polls);
+        // Blocked-poll timing happens inside the task (`Tracked::poll`), so a report is
+        // made before the task's output can be seen.
+        runnable.run();
+        self.local.running.set(None);
+    }
+
+    /// Steps 5–6: search, spin, then sleep. Returns when there may be work (or shutdown).
+    fn idle(&mut self) {
+        for round in 0..SPIN_ROUNDS {
+            if let Some(runnable) = self.search(round >= PATIENT_ROUNDS) {
+                self.run_task(runnable);
+                return;
+            }
+            if self.shared.is_shutdown() {
+                return;
+            }
+            if round < SPIN_ROUNDS / 2 {
+                for _ in 0..(1 << (round.min(6))) {
+                    std::hint::spin_loop();
+                }
+            } else {
+                std::thread::yield_now();
+            }
+        }
+        self.sleep();
+    }
+
+    /// Looks at the injector, then (if allowed to search) steals from the other workers.
+    /// A victim's only queued task is taken only when `take_lone` is set: its own worker
+    /// is about to run it, and moving it would just move a chain of spawns between cores.
+    fn search(&mut self, take_lone: bool) -> Option<Runnable> {
+        if let Some(runnable) = self.shared.pop_injected(&self.local.queue) {
+            return Some(runnable);
+        }
+        if !self.searching {
+            self.searching = self.shared.idle.try_begin_searching();
+            if !self.searching {
+                return None;
+            }
+        }
+        self.steal(take_lone)
+    }
+
+    /// Steals half of some other worker's queue, starting at a different victim each time.
+    fn steal(&mut self, take_lone: bool) -> Option<Runnable> {
+        let workers = self.shared.stealers.len();
+        let start = self.tick as usize;
+        for offset in 0..workers {
+            let victim = (start + offset) % workers;
+            let stealer = &self.shared.stealers[victim];
+            if victim == self.local.index || (!take_lone && stealer.len() < 2) {
+                continue;
+            }
+            loop {
+                match stealer.steal_batch_and_pop(&self.local.queue) {
+                    Steal::Success(runnable) => {
+                        bump(&self.counters().steals);
+                        return Some(runnable);
+                    }
+                    Steal::Empty => break,
+                    Steal::Retry => std::hint::spin_loop(),
+                }
+            }
+        }
+        None
+    }
+
+    /// Parks until a notifier chooses this worker (or shutdown).
+    fn sleep(&mut self) {
+        let index = self.local.index;
+        let was_searching = std::mem::take(&mut self.searching);
+        if self.shared.idle.begin_park(index, was_searching) && self.shared.has_visible_work() {
+            // We were the last searcher and work arrived meanwhile: make sure a worker (maybe
+            // us, now listed as asleep) comes for it.
+            self.shared.notify_one();
+        }
+        loop {
+            if self.shared.is_shutdown() {
+                return;
+            }
+            bump(&self.counters().parks);
+            if let Err(error) = self.park.park() {
+                tracing::error!(worker = index, %error, "worker park failed; retrying");
+                std::thread::yield_now();
+            }
+            if self.shared.idle.was_notified(index) {
+                // The notifier counted us as searching.
+                self.searching = true;
+                return;
+            }
+        }
+    }
+
+    /// Drops what is left in the LIFO slot and local queue (shutdown). Dropping a task can
+    /// wake others onto this queue, so repeat until both are empty.
+    fn drain_local(&mut self) {
+        loop {
+            let next = self.local.lifo.take().or_else(|| self.local.queue.pop());
+            match next {
+                Some(runnable) => drop(runnable),
+                None => break,
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! D7: spawning after shutdown returns `Err(SpawnError)` and drops the future before
+//! `spawn` returns; so does a spawn from a future's `Drop` during shutdown.
+
+mod util;
+
+use std::future::pending;
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+
+use wakewire_core::{BlockOn, Spawn, SpawnError};
+use wakewire_executor_pool::{Pool, PoolHandle};
+
+use util::{watchdog, DropCounter};
+
+#[test]
+fn misuse_spawn_after_shutdown() {
+    let _dog = watchdog("misuse_spawn_after_shutdown", Duration::from_secs(20));
+    let pool = Pool::builder().workers(2).build();
+    let handle = pool.handle();
+    assert!(!handle.is_shutdown());
+    drop(pool);
+    assert!(handle.is_shutdown());
+    let drops = DropCounter::default();
+    let guard = drops.guard();
+    let error = handle
+        .spawn(async move {
+            let _guard = guard;
+            unreachable!("never polled");
+        })
+        .unwrap_err();
+    assert_eq!(
+        drops.get(),
+        1,
+        "the refused future is dropped before spawn returns"
+    );
+    assert!(error.is_shutdown());
+    assert_eq!(error, SpawnError::shutdown());
+    // The futures vocabulary reports it too.
+    let refused =
+        futures_task::Spawn::spawn_obj(&handle, futures_task::FutureObj::new(Box::pin(async {})));
+    assert!(refused.unwrap_err().is_shutdown());
+}
+
+#[test]
+fn shutdown_then_spawn_on_the_pool_itself() {
+    let _dog = watchdog("shutdown_then_spawn_on_the_pool", Duration::from_secs(20));
+    let mut pool = Pool::builder().workers(2).build();
+    pool.shutdown(Duration::from_secs(10)).unwrap();
+    let drops = DropCounter::default();
+    let guard = drops.guard();
+    assert!(pool.spawn(async move { drop(guard) }).is_err());
+    assert_eq!(drops.get(), 1);
+    // Shutting down again is a no-op.
+    pool.shutdown(Duration::from_secs(1)).unwrap();
+}
+
+/// Spawns a task from its `Drop`, recording what `spawn` returned.
+struct SpawnOnDrop {
+    handle: PoolHandle,
+    results: Arc<Mutex<Vec<Result<(), SpawnError>>>>,
+    inner_drops: DropCounter,
+}
+
+impl Drop for SpawnOnDrop {
+    fn drop(&mut self) {
+        let guard = self.inner_drops.guard();
+        let result = self.handle.spawn(async move { drop(guard) }).map(drop);
+        self.results.lock().unwrap().push(result);
+    }
+}
+
+#[test]
+fn spawn_from_drop_during_shutdown_is_refused_and_dropped() {
+    let _dog = watchdog("spawn_from_drop_during_shutdown", Duration::from_secs(20));
+    let pool = Pool::builder().workers(2).build();
+    let results = Arc::new(Mutex::new(Vec::new()));
+    let inner_drops = DropCounter::default();
+    let (started_tx, started_rx) = mpsc::channel();
+    for _ in 0..10 {
+        let on_drop = SpawnOnDrop {
+            handle: pool.handle(),
+            results: results.clone(),
+            inner_drops: inner_drops.clone(),
+        };
+        let started_tx = started_tx.clone();
+        drop(
+            pool.spawn(async move {
+                let _on_drop = on_drop;
+                started_tx.send(()).unwrap();
+                pending::<()>().await;
+            })
+            .unwrap(),
+        );
+    }
+    for _ in 0..10 {
+        started_rx.recv().unwrap();
+    }
+    drop(pool);
+    let results = results.lock().unwrap();
+    assert_eq!(results.len(), 10);
+    assert!(results.iter().all(|r| r.is_err()), "{results:?}");
+    assert_eq!(inner_drops.get(), 10, "each refused future was dropped");
+}
+
+#[test]
+fn block_on_after_shutdown_still_runs_the_future() {
+    let _dog = watchdog("block_on_after_shutdown", Duration::from_secs(20));
+    let mut pool = Pool::builder().workers(1).build();
+    pool.shutdown(Duration::from_secs(10)).unwrap();
+    assert_eq!(pool.block_on(async { 9 }), 9);
+}
