@@ -17,7 +17,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
-use crate::task::{TaskId, TaskMeta};
+use crate::task::{TaskId, TaskMeta, TaskOutput};
 
 /// An owned permission to await a spawned task's output.
 ///
@@ -28,17 +28,14 @@ use crate::task::{TaskId, TaskMeta};
 #[must_use = "dropping a JoinHandle detaches the task; bind it to `_task` to keep it, or drop it explicitly"]
 pub struct JoinHandle<T> {
     /// `None` once the output was returned.
-    task: Option<async_task::Task<Result<T, JoinError>, TaskMeta>>,
+    task: Option<async_task::Task<TaskOutput<T>, TaskMeta>>,
     /// The task's own waker, used by `cancel` to get it scheduled one last time.
     waker: Waker,
     id: TaskId,
 }
 
 impl<T> JoinHandle<T> {
-    pub(crate) fn new(
-        task: async_task::Task<Result<T, JoinError>, TaskMeta>,
-        waker: Waker,
-    ) -> Self {
+    pub(crate) fn new(task: async_task::Task<TaskOutput<T>, TaskMeta>, waker: Waker) -> Self {
         let id = task.metadata().id();
         JoinHandle {
             task: Some(task),
@@ -89,7 +86,7 @@ impl<T> Future for JoinHandle<T> {
         // `Err(cancelled)` instead of dropping it silently (see `task`).
         let result = std::task::ready!(Pin::new(task).poll(cx));
         self.task = None;
-        Poll::Ready(result)
+        Poll::Ready(result.map(|output| output.into_inner()))
     }
 }
 

@@ -217,7 +217,7 @@ fn builder(id: TaskId) -> async_task::Builder<TaskMeta> {
 
 fn finish<T>(
     runnable: async_task::Runnable<TaskMeta>,
-    task: async_task::Task<Result<T, JoinError>, TaskMeta>,
+    task: async_task::Task<TaskOutput<T>, TaskMeta>,
 ) -> (Runnable, JoinHandle<T>) {
     let waker = runnable.waker();
     (Runnable::new(runnable), JoinHandle::new(task, waker))
@@ -259,8 +259,34 @@ fn drop_quietly<F>(slot: Pin<&mut Option<F>>) -> Result<(), Box<dyn Any + Send>>
     }))
 }
 
+/// A task's output on its way to the handle, dropped with panics caught.
+///
+/// A detached task's output is dropped inside `async-task`, where an unwinding destructor
+/// aborts the process. Wrapped like this, a panic in the output's `Drop` is swallowed
+/// instead: nobody is left to report it to.
+pub(crate) struct QuietDrop<T>(Option<T>);
+
+impl<T> QuietDrop<T> {
+    pub(crate) fn into_inner(mut self) -> T {
+        self.0
+            .take()
+            .expect("QuietDrop holds its value until taken")
+    }
+}
+
+impl<T> Drop for QuietDrop<T> {
+    fn drop(&mut self) {
+        if let Some(value) = self.0.take() {
+            let _ = catch_unwind(AssertUnwindSafe(|| drop(value)));
+        }
+    }
+}
+
+/// What a task cell stores for its handle.
+pub(crate) type TaskOutput<T> = Result<QuietDrop<T>, JoinError>;
+
 impl<F: Future> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, JoinError>;
+    type Output = TaskOutput<F::Output>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
@@ -282,7 +308,7 @@ impl<F: Future> Future for CatchUnwind<F> {
         // read. A panic in its destructor is a panic of the task.
         let dropped = drop_quietly(slot);
         Poll::Ready(match (output, dropped) {
-            (Ok(value), Ok(())) => Ok(value),
+            (Ok(value), Ok(())) => Ok(QuietDrop(Some(value))),
             (Ok(_), Err(payload)) | (Err(payload), _) => Err(JoinError::panic(*this.id, payload)),
         })
     }

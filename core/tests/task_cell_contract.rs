@@ -160,3 +160,19 @@ fn join_error_messages_say_what_happened() {
     let b = b.try_into_panic().unwrap();
     assert_eq!(b.downcast_ref::<u8>(), Some(&17));
 }
+
+#[test]
+fn a_panic_in_a_detached_outputs_drop_does_not_abort() {
+    struct PanicOnDrop;
+    impl Drop for PanicOnDrop {
+        fn drop(&mut self) {
+            panic!("output drop panics");
+        }
+    }
+    let queue = Queue::default();
+    drop(spawn_on(&queue, async { PanicOnDrop })); // detached: nobody takes the output
+    run_all(&queue); // async-task drops the output here; an unwinding drop would abort
+    let mut after = spawn_on(&queue, async { 1 });
+    run_all(&queue);
+    assert!(matches!(poll_handle(&mut after), Poll::Ready(Ok(1))));
+}

@@ -12,11 +12,11 @@ use crossbeam_deque::Worker;
 use wakewire_core::task::Runnable;
 use wakewire_core::{Park, ThreadParker, Unpark};
 
-use crate::metrics::BlockedPoll;
 use crate::park::DynPark;
 use crate::pool::Pool;
 use crate::shared::{BlockedHook, Config, Shared, ThreadHook, UnparkFn};
 use crate::worker::WorkerLoop;
+use wakewire_core::BlockedPoll;
 
 type ParkFactory = Box<dyn FnMut(usize) -> (Box<dyn DynPark>, UnparkFn) + Send>;
 type NameFn = Box<dyn Fn(usize) -> String + Send>;

@@ -16,8 +16,9 @@ use crossbeam_deque::Worker;
 use wakewire_core::task::Runnable;
 use wakewire_core::TaskId;
 
-use crate::metrics::{bump, BlockedPoll};
+use crate::metrics::bump;
 use crate::shared::Shared;
+use wakewire_core::BlockedPoll;
 
 /// What the scheduling paths need from the worker running on this thread.
 pub(crate) struct Local {
@@ -58,11 +59,7 @@ pub(crate) fn report_blocked(shared: &Shared, duration: Duration) {
     let context = with_local(shared, |local| (local.index, local.running.get()));
     if let Some((worker, Some(task))) = context {
         bump(&shared.worker_counters[worker].blocked_polls);
-        shared.report_blocked(&BlockedPoll {
-            task,
-            duration,
-            worker,
-        });
+        shared.report_blocked(&BlockedPoll::new(task, duration, worker));
     }
 }
 

@@ -121,5 +121,7 @@ mod tracker;
 
 pub use builder::PoolBuilder;
 pub use handle::PoolHandle;
-pub use metrics::{BlockedPoll, PoolMetrics};
+pub use metrics::PoolMetrics;
 pub use pool::{Pool, ShutdownTimeout};
+/// The blocked-poll report, shared with every Wakewire executor.
+pub use wakewire_core::BlockedPoll;

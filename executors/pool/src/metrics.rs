@@ -1,10 +1,6 @@
-//! Counters the pool keeps for tests and diagnostics, and the blocked-poll report.
+//! Counters the pool keeps for tests and diagnostics.
 
-use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
-
-use wakewire_core::TaskId;
 
 /// A snapshot of a [`Pool`](crate::Pool)'s counters.
 ///
@@ -33,45 +29,6 @@ pub struct PoolMetrics {
     pub thread_stops: u64,
     /// Polls that ran longer than the blocked-poll threshold.
     pub blocked_polls: u64,
-}
-
-/// A poll that ran longer than the pool's blocked-poll threshold: the task kept its worker
-/// thread busy and the worker's other tasks waited (unless another worker stole them).
-///
-/// Reported on the worker as the poll returns (before the task's output, if it finished,
-/// can be seen by its handle), through the hook set with
-/// [`PoolBuilder::on_blocked_poll`](crate::PoolBuilder::on_blocked_poll) and a
-/// `tracing::warn!` event. Move CPU-heavy or blocking work to a thread pool (for example
-/// `spawn_blocking`) and await its result instead.
-#[derive(Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct BlockedPoll {
-    /// The task whose poll was slow.
-    pub task: TaskId,
-    /// How long that single poll ran.
-    pub duration: Duration,
-    /// The index of the worker that ran it.
-    pub worker: usize,
-}
-
-impl fmt::Debug for BlockedPoll {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BlockedPoll")
-            .field("task", &self.task)
-            .field("duration", &self.duration)
-            .field("worker", &self.worker)
-            .finish()
-    }
-}
-
-impl fmt::Display for BlockedPoll {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} blocked worker {} for {:?} in one poll",
-            self.task, self.worker, self.duration
-        )
-    }
 }
 
 /// Per-worker counters, written only by their worker (a load and a store, no locked

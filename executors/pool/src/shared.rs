@@ -13,8 +13,9 @@ use wakewire_core::task::Runnable;
 
 use crate::context;
 use crate::idle::Idle;
-use crate::metrics::{BlockedPoll, PoolCounters, PoolMetrics, WorkerCounters};
+use crate::metrics::{PoolCounters, PoolMetrics, WorkerCounters};
 use crate::tracker::Tracker;
+use wakewire_core::BlockedPoll;
 
 /// Wakes one worker's park; erased so the pool need not carry the park's type.
 pub(crate) type UnparkFn = Box<dyn Fn() + Send + Sync>;

@@ -44,11 +44,10 @@ fn fault_panic_in_drop() {
     assert_child_passes("child_drop_panics_on_shutdown");
 }
 
-/// (iii) needs a change in core: async-task aborts the process when a detached task's
-/// output panics in `Drop` inside `Runnable::run`, and core hands async-task the user's
-/// output unwrapped. Run with `--ignored` once core wraps outputs in a drop-quietly guard.
+/// (iii) async-task aborts the process when a detached task's output panics in `Drop`
+/// inside `Runnable::run`; core hands it the output in a guard that swallows such panics.
 #[test]
-#[ignore = "needs core to swallow panics in output drops (async-task aborts)"]
+#[cfg_attr(panic = "abort", ignore)]
 fn fault_panic_in_output_drop() {
     if in_child() {
         return;
