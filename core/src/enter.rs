@@ -20,6 +20,8 @@ use std::error::Error;
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::sync::thread_local;
+
 thread_local! {
     static ENTERED: Cell<bool> = const { Cell::new(false) };
 }
@@ -42,7 +44,7 @@ pub struct EnterError {
 ///
 /// [`EnterError`] if the thread is already inside an executor.
 pub fn enter() -> Result<EnterGuard, EnterError> {
-    if ENTERED.replace(true) {
+    if ENTERED.with(|entered| entered.replace(true)) {
         Err(EnterError { _private: () })
     } else {
         Ok(EnterGuard {
@@ -53,12 +55,12 @@ pub fn enter() -> Result<EnterGuard, EnterError> {
 
 /// Whether the current thread is running an executor.
 pub fn is_entered() -> bool {
-    ENTERED.get()
+    ENTERED.with(Cell::get)
 }
 
 impl Drop for EnterGuard {
     fn drop(&mut self) {
-        ENTERED.set(false);
+        ENTERED.with(|entered| entered.set(false));
     }
 }
 

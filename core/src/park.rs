@@ -30,6 +30,12 @@ use std::fmt;
 use std::io;
 use std::time::Duration;
 
+#[cfg(not(shuttle))]
+use parking::{Parker, Unparker};
+
+#[cfg(shuttle)]
+use shuttle_parker::{Parker, Unparker};
+
 /// A blocking point for an idle executor thread; see the [module docs](self).
 pub trait Park {
     /// The handle that wakes this park from other threads.
@@ -75,14 +81,14 @@ pub trait Unpark: Send + Sync + Clone + 'static {
 /// parker.park().unwrap(); // returns once the other thread unparked us
 /// ```
 pub struct ThreadParker {
-    parker: parking::Parker,
+    parker: Parker,
 }
 
 impl ThreadParker {
     /// Creates a parker for the calling thread (it can be moved to another before use).
     pub fn new() -> Self {
         ThreadParker {
-            parker: parking::Parker::new(),
+            parker: Parker::new(),
         }
     }
 }
@@ -116,7 +122,7 @@ impl Park for ThreadParker {
     fn park_timeout(&mut self, timeout: Duration) -> io::Result<()> {
         // `parking` saturates deadlines that overflow `Instant` into an untimed park.
         #[cfg(not(loom))]
-        self.parker.park_timeout(timeout);
+        let _ = self.parker.park_timeout(timeout);
         // Loom has no clock: a timed park is modelled as "may return at any point", which
         // a zero timeout already is and an untimed park covers otherwise.
         #[cfg(loom)]
@@ -130,7 +136,7 @@ impl Park for ThreadParker {
 /// The [`Unpark`] half of a [`ThreadParker`].
 #[derive(Clone)]
 pub struct ThreadUnparker {
-    unparker: parking::Unparker,
+    unparker: Unparker,
 }
 
 impl fmt::Debug for ThreadUnparker {
@@ -142,5 +148,61 @@ impl fmt::Debug for ThreadUnparker {
 impl Unpark for ThreadUnparker {
     fn unpark(&self) {
         self.unparker.unpark();
+    }
+}
+
+/// A parker built from shuttle's primitives: under `--cfg shuttle` every modelled thread
+/// shares one OS thread, so blocking it in the `parking` crate would stop the model.
+#[cfg(shuttle)]
+mod shuttle_parker {
+    use std::time::Duration;
+
+    use shuttle::sync::{Arc, Condvar, Mutex};
+
+    #[derive(Default)]
+    struct Token {
+        notified: Mutex<bool>,
+        condvar: Condvar,
+    }
+
+    #[derive(Default)]
+    pub(super) struct Parker(Arc<Token>);
+
+    #[derive(Clone)]
+    pub(super) struct Unparker(Arc<Token>);
+
+    impl Parker {
+        pub(super) fn new() -> Self {
+            Parker::default()
+        }
+
+        pub(super) fn unparker(&self) -> Unparker {
+            Unparker(self.0.clone())
+        }
+
+        pub(super) fn park(&self) {
+            let mut notified = self.0.notified.lock().unwrap();
+            while !*notified {
+                notified = self.0.condvar.wait(notified).unwrap();
+            }
+            *notified = false;
+        }
+
+        /// Shuttle has no clock: a zero timeout only consumes a pending token, any other
+        /// waits like `park` (a timed park may always return later than asked).
+        pub(super) fn park_timeout(&self, timeout: Duration) {
+            if timeout.is_zero() {
+                *self.0.notified.lock().unwrap() = false;
+            } else {
+                self.park();
+            }
+        }
+    }
+
+    impl Unparker {
+        pub(super) fn unpark(&self) {
+            *self.0.notified.lock().unwrap() = true;
+            self.0.condvar.notify_one();
+        }
     }
 }

@@ -36,6 +36,7 @@ use std::task::{Context, Poll, Waker};
 use pin_project_lite::pin_project;
 
 use crate::join::{JoinError, JoinHandle};
+use crate::sync::thread_local;
 
 /// A process-wide unique task identifier, for logs and reports (never reused).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -149,9 +150,9 @@ impl Runnable {
 
 /// Completes a task with a cancellation instead of polling its future.
 fn run_cancelled(inner: async_task::Runnable<TaskMeta>) {
-    let outer = CANCELLING.replace(true);
+    let outer = CANCELLING.with(|cancelling| cancelling.replace(true));
     inner.run();
-    CANCELLING.set(outer);
+    CANCELLING.with(|cancelling| cancelling.set(outer));
 }
 
 impl Drop for Runnable {
@@ -295,7 +296,7 @@ impl<F: Future> Future for CatchUnwind<F> {
             // async-task never polls a task again after it returned Ready.
             unreachable!("task polled after completion");
         };
-        if CANCELLING.get() {
+        if CANCELLING.with(Cell::get) {
             let _ = drop_quietly(slot);
             return Poll::Ready(Err(JoinError::cancelled(*this.id)));
         }
