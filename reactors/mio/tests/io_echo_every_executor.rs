@@ -1,6 +1,6 @@
 //! The echo and the error cases, run on every executor of the table (`util::on_every_executor`):
-//! the local executor (global reactor thread, and park mode driving its own reactor), tokio's
-//! current-thread runtime, async-executor and futures-executor.
+//! the local executor (global reactor thread, and park mode driving its own reactor), the
+//! 2-worker pool, tokio's current-thread runtime, async-executor and futures-executor.
 
 mod util;
 

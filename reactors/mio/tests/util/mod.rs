@@ -22,6 +22,18 @@ pub fn local_park<F: Future>(body: impl FnOnce(Handle) -> F) -> F::Output {
     LocalExecutor::with_park(reactor.park()).block_on(body(handle))
 }
 
+/// Runs `body` as a task on Wakewire's 2-worker pool (global reactor), awaited from
+/// this thread.
+pub fn pool<F>(body: impl FnOnce(Handle) -> F) -> F::Output
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let pool = wakewire_executor_pool::Pool::builder().workers(2).build();
+    let task = wakewire_core::Spawn::spawn(&pool, body(Handle::global().unwrap())).unwrap();
+    pool.block_on(task).expect("the task did not panic")
+}
+
 /// Runs `body` on tokio's current-thread runtime (no tokio I/O driver) with the global reactor.
 pub fn tokio_current_thread<F: Future>(body: impl FnOnce(Handle) -> F) -> F::Output {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -47,8 +59,8 @@ pub fn futures_executor<F: Future>(body: impl FnOnce(Handle) -> F) -> F::Output 
 macro_rules! on_every_executor {
     ($($name:ident => $body:ident;)*) => {$(
         mod $name {
-            $crate::on_every_executor!(@cell $body; local, local_park, tokio_current_thread,
-                async_executor, futures_executor);
+            $crate::on_every_executor!(@cell $body; local, local_park, pool,
+                tokio_current_thread, async_executor, futures_executor);
         }
     )*};
     (@cell $body:ident; $($executor:ident),*) => {$(
