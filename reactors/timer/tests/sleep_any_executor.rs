@@ -1,4 +1,4 @@
-//! `sleep` completes under Wakewire's local executor, futures-executor and tokio's
+//! `sleep` completes under Wakewire's local and pool executors, futures-executor and tokio's
 //! current-thread runtime, driven by a `TimerPark`, a timer thread or the global timer.
 //! Manual clocks wherever possible; the real-clock cases sleep a millisecond or two.
 
@@ -56,6 +56,33 @@ fn local_executor_with_the_global_timer() {
     assert!(ex
         .block_on(timeout(Duration::from_millis(1), sleep(HOUR)))
         .is_err());
+}
+
+#[test]
+fn pool_executor_with_the_global_timer() {
+    use wakewire_core::Spawn;
+    let _watchdog = watchdog("pool/global", Duration::from_secs(10));
+    let pool = wakewire_executor_pool::Pool::builder().workers(2).build();
+    // Sleeps spread over both workers; each task checks that its deadline has passed.
+    let tasks: Vec<_> = (1..=8u64)
+        .map(|ms| {
+            pool.spawn(async move {
+                let start = std::time::Instant::now();
+                sleep(Duration::from_millis(ms)).await;
+                assert!(start.elapsed() >= Duration::from_millis(ms), "woke early");
+                timeout(Duration::from_millis(1), sleep(HOUR))
+                    .await
+                    .is_err()
+            })
+            .unwrap()
+        })
+        .collect();
+    for task in tasks {
+        assert!(
+            pool.block_on(task).unwrap(),
+            "the hour-long sleep lost to its timeout"
+        );
+    }
 }
 
 #[test]
