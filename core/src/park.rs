@@ -190,11 +190,13 @@ mod shuttle_parker {
 
         /// Shuttle has no clock: a zero timeout only consumes a pending token, any other
         /// waits like `park` (a timed park may always return later than asked).
-        pub(super) fn park_timeout(&self, timeout: Duration) {
+        /// Returns whether a token was consumed, like `parking::Parker::park_timeout`.
+        pub(super) fn park_timeout(&self, timeout: Duration) -> bool {
             if timeout.is_zero() {
-                *self.0.notified.lock().unwrap() = false;
+                std::mem::take(&mut *self.0.notified.lock().unwrap())
             } else {
                 self.park();
+                true
             }
         }
     }

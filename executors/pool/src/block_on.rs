@@ -2,12 +2,14 @@
 
 use std::future::Future;
 use std::pin::pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 
 use wakewire_core::enter::enter;
 use wakewire_core::{Park, ThreadParker, ThreadUnparker, Unpark};
+
+use crate::sync::rt::AtomicBool;
 
 /// The waker of the blocked-on future: a flag (to skip polls after spurious wakeups) and
 /// the blocked thread's unparker.

@@ -5,7 +5,6 @@ use std::fmt;
 use std::io;
 use std::num::NonZeroUsize;
 use std::sync::Arc;
-use std::thread;
 use std::time::Duration;
 
 use crossbeam_deque::Worker;
@@ -15,6 +14,7 @@ use wakewire_core::{Park, ThreadParker, Unpark};
 use crate::park::DynPark;
 use crate::pool::Pool;
 use crate::shared::{BlockedHook, Config, Shared, ThreadHook, UnparkFn};
+use crate::sync::rt::thread;
 use crate::worker::WorkerLoop;
 use wakewire_core::BlockedPoll;
 
@@ -169,7 +169,7 @@ impl PoolBuilder {
     /// the workers already started are stopped and joined first.
     pub fn try_build(mut self) -> io::Result<Pool> {
         let workers = self.workers.unwrap_or_else(|| {
-            thread::available_parallelism()
+            std::thread::available_parallelism()
                 .map(NonZeroUsize::get)
                 .unwrap_or(1)
                 .min(0xFFFE)

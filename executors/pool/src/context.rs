@@ -18,6 +18,7 @@ use wakewire_core::TaskId;
 
 use crate::metrics::bump;
 use crate::shared::Shared;
+use crate::sync::rt::thread_local;
 use wakewire_core::BlockedPoll;
 
 /// What the scheduling paths need from the worker running on this thread.

@@ -48,7 +48,10 @@
 //!   A new task wakes a sleeping worker only when no worker is searching already, so a
 //!   burst of spawns wakes one worker, not all. The last searcher to go to sleep looks at
 //!   every queue once more, so no task is stranded while all workers sleep; loom checks
-//!   that protocol (`tests/loom_park_unpark_no_lost_wakeup.rs`).
+//!   that protocol (`tests/loom_park_unpark_no_lost_wakeup.rs`), and shuttle runs the whole
+//!   pool under randomized schedules (`tests/shuttle_pool_end_to_end.rs`, built with
+//!   `RUSTFLAGS="--cfg shuttle"`, which swaps every thread, lock, atomic and thread-local
+//!   of the pool for shuttle's).
 //!
 //! # Blocked workers
 //!
@@ -110,6 +113,10 @@ mod spawn;
 mod sync;
 mod worker;
 
+#[cfg(loom)]
+pub mod gate;
+#[cfg(not(loom))]
+mod gate;
 #[cfg(loom)]
 pub mod idle;
 #[cfg(not(loom))]

@@ -40,6 +40,9 @@ pub(crate) struct WorkerCounters {
     pub(crate) steals: AtomicU64,
     pub(crate) parks: AtomicU64,
     pub(crate) blocked_polls: AtomicU64,
+    /// Tasks this worker spawned, and task futures it dropped (for `live_tasks`).
+    pub(crate) spawned: AtomicU64,
+    pub(crate) dropped: AtomicU64,
 }
 
 /// Adds one to a counter that only the current thread writes.
@@ -53,4 +56,7 @@ pub(crate) struct PoolCounters {
     pub(crate) unparks: AtomicU64,
     pub(crate) thread_starts: AtomicU64,
     pub(crate) thread_stops: AtomicU64,
+    /// Tasks spawned, and task futures dropped, by threads that are not workers.
+    pub(crate) outside_spawned: AtomicU64,
+    pub(crate) outside_dropped: AtomicU64,
 }

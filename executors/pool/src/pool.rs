@@ -4,7 +4,6 @@ use std::error::Error;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::thread::{self, JoinHandle as ThreadHandle};
 use std::time::{Duration, Instant};
 
 use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
@@ -15,6 +14,7 @@ use crate::context;
 use crate::handle::PoolHandle;
 use crate::metrics::PoolMetrics;
 use crate::shared::Shared;
+use crate::sync::rt::thread::{self, JoinHandle as ThreadHandle};
 
 /// A multi-threaded, work-stealing executor for `Send` futures.
 ///
@@ -153,7 +153,12 @@ impl Pool {
         let own = context::current_index(&self.shared);
         let must_exit = self.shared.workers() - usize::from(own.is_some());
         if !self.shared.wait_exited(must_exit, deadline) {
+            // Shuttle's join handles cannot tell whether their thread has ended; the
+            // workers' own count of exits is as good a figure there.
+            #[cfg(not(shuttle))]
             let exited = self.threads.iter().filter(|t| t.is_finished()).count();
+            #[cfg(shuttle)]
+            let exited = self.shared.exited_count();
             self.threads.clear();
             return Err(ShutdownTimeout {
                 still_running: self.shared.workers() - exited,

@@ -3,8 +3,8 @@
 //! (The spawn path is in [`spawn`](crate::spawn).)
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
 use crossbeam_deque::{Injector, Steal, Stealer};
@@ -12,8 +12,10 @@ use crossbeam_utils::CachePadded;
 use wakewire_core::task::Runnable;
 
 use crate::context;
+use crate::gate::SpawnGate;
 use crate::idle::Idle;
 use crate::metrics::{PoolCounters, PoolMetrics, WorkerCounters};
+use crate::sync::rt::{spin_loop, AtomicBool, Condvar, Mutex};
 use crate::tracker::Tracker;
 use wakewire_core::BlockedPoll;
 
@@ -39,11 +41,12 @@ pub(crate) struct Shared {
     pub(crate) stealers: Box<[Stealer<Runnable>]>,
     unparkers: Box<[UnparkFn]>,
     pub(crate) idle: Idle,
+    /// Tasks that have returned `Pending` at least once (see [`crate::gate`]).
     pub(crate) tracker: Tracker,
+    /// Refuses spawns once shutdown has begun.
+    pub(crate) gate: SpawnGate,
     /// Set once by shutdown; workers stop after their current poll.
     shutdown: AtomicBool,
-    /// Round-robin tracker shard for spawns from outside the workers.
-    pub(crate) next_shard: AtomicUsize,
     /// Workers that have left their run loop, and the condition shutdown waits on.
     exited: Mutex<usize>,
     exited_changed: Condvar,
@@ -65,8 +68,8 @@ impl Shared {
             unparkers: unparkers.into(),
             idle: Idle::new(workers),
             tracker: Tracker::new((workers * 2).max(4)),
+            gate: SpawnGate::new(),
             shutdown: AtomicBool::new(false),
-            next_shard: AtomicUsize::new(0),
             exited: Mutex::new(0),
             exited_changed: Condvar::new(),
             config,
@@ -118,7 +121,7 @@ impl Shared {
             match self.injector.steal_batch_and_pop(local) {
                 Steal::Success(runnable) => return Some(runnable),
                 Steal::Empty => return None,
-                Steal::Retry => std::hint::spin_loop(),
+                Steal::Retry => spin_loop(),
             }
         }
     }
@@ -126,8 +129,11 @@ impl Shared {
     /// Starts shutdown: refuses new spawns, tells workers to stop after their current poll
     /// and wakes them all. Idempotent.
     pub(crate) fn begin_shutdown(&self) {
+        self.gate.close();
+        // Before the tracker closes: a task refused by the closed tracker (in its first
+        // `Pending`) requeues itself on its worker, which must then see the flag and drain.
+        self.shutdown.store(true, Ordering::SeqCst);
         drop(self.tracker.close());
-        self.shutdown.store(true, Ordering::Release);
         for unpark in self.unparkers.iter() {
             unpark();
         }
@@ -143,6 +149,12 @@ impl Shared {
         if last {
             self.sweep();
         }
+    }
+
+    /// How many workers have left their run loops.
+    #[cfg(shuttle)]
+    pub(crate) fn exited_count(&self) -> usize {
+        *self.exited.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Waits until at least `count` workers have left their loops, or `deadline` passes.
@@ -169,22 +181,26 @@ impl Shared {
         true
     }
 
-    /// Drops every task that is still live, once no worker polls any more: wakes each one
-    /// (so its `Runnable` lands on the injector) and drops what the injector yields, until
-    /// the registry is empty. Tasks woken by those drops are drained too.
+    /// Drops every task that is still live, once no worker polls any more: wakes each
+    /// tracked one (so its `Runnable` lands on the injector) and drops what the injector
+    /// yields, until the registry is empty and no spawn is on its way in. Tasks that never
+    /// returned `Pending` are not tracked: their `Runnable` is already on the injector (the
+    /// workers drained their local queues). Tasks woken by those drops are drained too.
     pub(crate) fn sweep(&self) {
         for waker in self.tracker.close() {
             waker.wake();
         }
         loop {
+            // Read before draining: a spawn that got through the gate pushed before leaving.
+            let quiet = self.gate.is_quiet();
             while let Some(runnable) = self.steal_injected() {
                 drop(runnable);
             }
-            if self.tracker.is_empty() {
+            if quiet && self.tracker.is_empty() {
                 break;
             }
             // A waker on another thread has marked its task scheduled and is about to push
-            // it: let it finish.
+            // it, or a spawn is about to: let it finish.
             crate::sync::yield_now();
         }
     }
@@ -194,7 +210,7 @@ impl Shared {
             match self.injector.steal() {
                 Steal::Success(runnable) => return Some(runnable),
                 Steal::Empty => return None,
-                Steal::Retry => std::hint::spin_loop(),
+                Steal::Retry => spin_loop(),
             }
         }
     }
@@ -212,6 +228,22 @@ impl Shared {
         }
     }
 
+    /// Tasks spawned minus task futures dropped, from counters read one by one (so only
+    /// approximate while tasks run; clamped at zero).
+    fn live_tasks(&self) -> usize {
+        let (mut spawned, mut dropped) = (0u64, 0u64);
+        // Drops first: a task is counted as spawned before its future can be dropped.
+        dropped += self.counters.outside_dropped.load(Ordering::SeqCst);
+        for counters in self.worker_counters.iter() {
+            dropped += counters.dropped.load(Ordering::SeqCst);
+        }
+        spawned += self.counters.outside_spawned.load(Ordering::SeqCst);
+        for counters in self.worker_counters.iter() {
+            spawned += counters.spawned.load(Ordering::SeqCst);
+        }
+        usize::try_from(spawned.saturating_sub(dropped)).unwrap_or(usize::MAX)
+    }
+
     pub(crate) fn metrics(&self) -> PoolMetrics {
         let sum = |field: fn(&WorkerCounters) -> &std::sync::atomic::AtomicU64| -> u64 {
             self.worker_counters
@@ -221,7 +253,7 @@ impl Shared {
         };
         PoolMetrics {
             workers: self.workers(),
-            live_tasks: self.tracker.len(),
+            live_tasks: self.live_tasks(),
             polls: sum(|c| &c.polls),
             lifo_polls: sum(|c| &c.lifo_polls),
             steals: sum(|c| &c.steals),

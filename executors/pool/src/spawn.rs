@@ -1,76 +1,82 @@
-//! The spawn path: wrap the future so the live-task registry tracks it, create the task,
-//! queue its first poll.
+//! The spawn path: pass the spawn gate, create the task, queue its first poll. A task joins
+//! the live-task registry only when it first returns `Pending` (see [`crate::gate`]), so a
+//! task that finishes in its first poll never touches a lock.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
 use pin_project_lite::pin_project;
-use wakewire_core::task;
+use wakewire_core::task::{self, Runnable};
 use wakewire_core::{JoinHandle, SpawnError};
 
 use crate::context;
+use crate::metrics::bump;
 use crate::shared::Shared;
 use crate::tracker::TrackKey;
 
 impl Shared {
-    /// Creates a task, registers it as live and queues its first poll: on the current
-    /// worker's local queue when called from one of this pool's workers, on the injector
-    /// otherwise.
+    /// Creates a task and queues its first poll: on the current worker's local queue when
+    /// called from one of this pool's workers, on the injector otherwise.
     pub(crate) fn spawn<F>(self: &Arc<Self>, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        context::with_current(self, |current| {
-            // Workers use their own shard; other threads take turns over all of them (the
-            // tracker wraps the hint with a mask).
-            let shard = match &current {
-                Some(current) => current.index(),
-                None => self.next_shard.fetch_add(1, Ordering::Relaxed),
-            };
-            let tracked = self.tracker.track(shard, |key| {
-                let future = Tracked {
-                    future,
-                    _guard: Untrack {
-                        shared: Arc::clone(self),
-                        key,
-                    },
+        context::with_current(self, |current| match current {
+            Some(current) => {
+                if self.gate.is_closed() {
+                    // Dropped here, on the spawning thread (its destructor may spawn again).
+                    drop(future);
+                    return Err(SpawnError::shutdown());
+                }
+                let (runnable, handle) = self.create(future);
+                bump(&self.worker_counters[current.index()].spawned);
+                current.push_spawned(self, runnable);
+                Ok(handle)
+            }
+            None => {
+                let Some(pass) = self.gate.enter() else {
+                    drop(future);
+                    return Err(SpawnError::shutdown());
                 };
-                let shared = Arc::clone(self);
-                let (runnable, handle) =
-                    task::spawn(future, move |runnable| shared.schedule(runnable));
-                let waker = runnable.waker();
-                ((runnable, handle), waker)
-            });
-            match tracked {
-                Ok((runnable, handle)) => {
-                    match current {
-                        Some(current) => current.push_spawned(self, runnable),
-                        None => self.inject(runnable),
-                    }
-                    Ok(handle)
-                }
-                Err(make) => {
-                    // The closure still owns the future: dropped here, on the spawning
-                    // thread, outside the tracker's lock (its destructor may spawn again).
-                    drop(make);
-                    Err(SpawnError::shutdown())
-                }
+                let (runnable, handle) = self.create(future);
+                self.counters
+                    .outside_spawned
+                    .fetch_add(1, Ordering::Relaxed);
+                self.inject(runnable);
+                drop(pass);
+                Ok(handle)
             }
         })
+    }
+
+    fn create<F>(self: &Arc<Self>, future: F) -> (Runnable, JoinHandle<F::Output>)
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let future = Tracked {
+            future,
+            registration: Registration {
+                shared: Arc::clone(self),
+                key: None,
+            },
+        };
+        let shared = Arc::clone(self);
+        task::spawn(future, move |runnable| shared.schedule(runnable))
     }
 }
 
 pin_project! {
-    /// A task's future plus the guard that unregisters it when the future is dropped.
+    /// A task's future plus its registration in the live-task registry.
     struct Tracked<F> {
         #[pin]
         future: F,
-        _guard: Untrack,
+        registration: Registration,
     }
 }
 
@@ -79,30 +85,58 @@ impl<F: Future> Future for Tracked<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        match this._guard.shared.config.blocked_threshold {
+        let poll = match this.registration.shared.config.blocked_threshold {
             None => this.future.poll(cx),
             Some(threshold) => {
                 let start = Instant::now();
                 let poll = this.future.poll(cx);
                 let duration = start.elapsed();
                 if duration > threshold {
-                    context::report_blocked(&this._guard.shared, duration);
+                    context::report_blocked(&this.registration.shared, duration);
                 }
                 poll
             }
+        };
+        if poll.is_pending() && this.registration.key.is_none() {
+            this.registration.register(cx.waker());
+        }
+        poll
+    }
+}
+
+/// Where the task's entry in the registry is, once it has one; counts the future's drop.
+struct Registration {
+    shared: Arc<Shared>,
+    key: Option<TrackKey>,
+}
+
+impl Registration {
+    /// The task's first `Pending`: from now on only its waker can find it, so the registry
+    /// keeps a copy for shutdown. If shutdown has closed the registry, the task requeues
+    /// itself on this worker, which drains its queue (dropping the task) before it exits.
+    fn register(&mut self, waker: &Waker) {
+        let shard = context::current_index(&self.shared).unwrap_or(0);
+        match self.shared.tracker.track(shard, |key| (key, waker.clone())) {
+            Ok(key) => self.key = Some(key),
+            Err(_) => waker.wake_by_ref(),
         }
     }
 }
 
-struct Untrack {
-    shared: Arc<Shared>,
-    key: TrackKey,
-}
-
-impl Drop for Untrack {
+impl Drop for Registration {
     fn drop(&mut self) {
-        // The waker is dropped after the shard's lock is released.
-        let waker = self.shared.tracker.untrack(self.key);
-        drop(waker);
+        if let Some(key) = self.key {
+            // The waker is dropped after the shard's lock is released.
+            drop(self.shared.tracker.untrack(key));
+        }
+        match context::current_index(&self.shared) {
+            Some(index) => bump(&self.shared.worker_counters[index].dropped),
+            None => {
+                self.shared
+                    .counters
+                    .outside_dropped
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+        }
     }
 }

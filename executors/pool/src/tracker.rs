@@ -1,18 +1,23 @@
 //! The registry of live tasks, so shutdown can find and drop futures that wait in a reactor
 //! (no queue holds those).
 //!
-//! Every task's future is wrapped with a guard holding its [`TrackKey`]; the guard removes
-//! the entry when the future is dropped (finished, cancelled or shut down). The registry is
-//! sharded by worker so spawns and completions on different workers do not contend; each
-//! shard is a small mutex-protected slab of the tasks' wakers.
+//! A task registers here the first time its future returns `Pending` (`Registration` in
+//! the spawn module): before that its one `Runnable` is in a queue or being polled, and
+//! shutdown finds it by draining the queues, so a task that finishes in its first poll
+//! never takes a lock here. The registration removes the entry when the future is dropped
+//! (finished, cancelled or shut down). The registry is sharded by worker so registrations
+//! and drops on different workers do not contend; each shard is a small mutex-protected
+//! slab of the tasks' wakers.
 //!
 //! ```text
-//!   (1) track      spawn: insert the waker, unless the shard is closed (then Err: the
-//!                  caller drops the future itself, outside the lock)
-//!   (2) untrack    the future's guard, when the future is dropped
+//!   (1) track      first Pending: insert the task's waker, unless the shard is closed (then
+//!                  Err: the task wakes itself, so it lands on its worker's local queue,
+//!                  which that worker drains before it exits)
+//!   (2) untrack    the registration, when the future is dropped
 //!   (3) close      shutdown: mark every shard closed and take a copy of every waker
 //!   then the shutdown sweep wakes each copied waker (its task is scheduled, so its Runnable
-//!   lands in a queue) and drops every Runnable it drains, until `is_empty`.
+//!   lands in a queue) and drops every Runnable it drains, until `is_empty` and no spawn is
+//!   in flight (see the spawn gate).
 //! ```
 //!
 //! Closing shard by shard is enough: a `track` on a shard either ran before that shard was
@@ -57,13 +62,12 @@ impl Tracker {
         }
     }
 
-    /// (1) Registers a task built by `make`, which receives the task's key and returns the
-    /// task plus its waker.
+    /// (1) Registers a task: `make` receives the task's key and returns what the caller
+    /// keeps plus the task's waker.
     ///
     /// # Errors
     ///
-    /// Returns `make` back, uncalled, if the registry is closed; the caller drops it (and
-    /// the future inside) outside the lock.
+    /// Returns `make` back, uncalled, if the registry is closed.
     pub fn track<T, M>(&self, shard_hint: usize, make: M) -> Result<T, M>
     where
         M: FnOnce(TrackKey) -> (T, Waker),

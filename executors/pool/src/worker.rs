@@ -25,6 +25,7 @@ use crate::context::{clear_current, Local, CURRENT};
 use crate::metrics::{bump, WorkerCounters};
 use crate::park::DynPark;
 use crate::shared::Shared;
+use crate::sync::rt::{spin, spin_loop, thread};
 
 /// How often (in polls) a busy worker looks at the injector before its own queues, and
 /// turns its park without blocking (so a reactor driven by the park is not starved).
@@ -33,10 +34,18 @@ pub(crate) const INJECTOR_INTERVAL: u32 = 61;
 pub(crate) const MAX_LIFO_STREAK: u32 = 3;
 /// Rounds of looking for work before a worker parks; a park/unpark round trip costs tens
 /// of microseconds, a round of looking well under one.
+#[cfg(not(shuttle))]
 const SPIN_ROUNDS: u32 = 64;
+/// Under shuttle a round of looking takes as many scheduling steps as any other work:
+/// give up quickly, so the models explore sleeping and waking, not just spinning.
+#[cfg(shuttle)]
+const SPIN_ROUNDS: u32 = 2;
 /// Rounds (a few microseconds) during which a searching worker leaves a victim's only
 /// queued task alone; after that it takes it, so a task queued behind a long poll moves.
+#[cfg(not(shuttle))]
 const PATIENT_ROUNDS: u32 = 8;
+#[cfg(shuttle)]
+const PATIENT_ROUNDS: u32 = 1;
 
 /// Reports a worker thread's exit, whether it returned or unwound.
 struct Leave {
@@ -185,11 +194,9 @@ impl WorkerLoop {
                 return;
             }
             if round < SPIN_ROUNDS / 2 {
-                for _ in 0..(1 << (round.min(6))) {
-                    std::hint::spin_loop();
-                }
+                spin(1 << round.min(6));
             } else {
-                std::thread::yield_now();
+                thread::yield_now();
             }
         }
         self.sleep();
@@ -228,7 +235,7 @@ impl WorkerLoop {
                         return Some(runnable);
                     }
                     Steal::Empty => break,
-                    Steal::Retry => std::hint::spin_loop(),
+                    Steal::Retry => spin_loop(),
                 }
             }
         }
@@ -251,7 +258,7 @@ impl WorkerLoop {
             bump(&self.counters().parks);
             if let Err(error) = self.park.park() {
                 tracing::error!(worker = index, %error, "worker park failed; retrying");
-                std::thread::yield_now();
+                thread::yield_now();
             }
             if self.shared.idle.was_notified(index) {
                 // The notifier counted us as searching.

@@ -92,7 +92,9 @@ fn child_drop_panics_on_shutdown() {
         handles.push(
             pool.spawn(async move {
                 let _guard = guard;
-                let _bomb = (i % 2 == 0).then_some(PanicOnDrop);
+                // Not `then_some(PanicOnDrop)`: that builds the bomb for odd tasks too and
+                // drops it at once, a panic in the task's first poll.
+                let _bomb = if i % 2 == 0 { Some(PanicOnDrop) } else { None };
                 yield_now().await;
                 pending::<()>().await;
             })
