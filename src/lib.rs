@@ -10,6 +10,7 @@
 //! | [`timer`] | `wakewire-reactor-timer`: sleep, interval, timeout on a timing wheel | `timer` (default) |
 //! | [`channel`] | `wakewire-reactor-channel`: mpsc, oneshot, broadcast, watch, Notify | `channel` (default) |
 //! | [`net`] | `wakewire-reactor-mio`: TCP, UDP, Unix sockets and any fd, on mio | `mio` (default) |
+//! | [`blocking`] | `wakewire-reactor-blocking`: `spawn_blocking` on an elastic thread pool | `blocking` (default) |
 //!
 //! ```
 //! # #[cfg(feature = "local")] {
@@ -37,6 +38,9 @@ pub use wakewire_reactor_channel as channel;
 
 #[cfg(feature = "mio")]
 pub use wakewire_reactor_mio as net;
+
+#[cfg(feature = "blocking")]
+pub use wakewire_reactor_blocking as blocking;
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.
 #[doc = include_str!("../README.md")]

@@ -1,0 +1,117 @@
+//! The command line of BENCHMARKS.md:
+//! `cargo run --release -p wakewire-bench -- [--quick] [--only WORKLOAD] [--json PATH] [--write-results]`.
+
+use std::path::PathBuf;
+
+use crate::workloads::Workload;
+
+pub(crate) const USAGE: &str = "usage: cargo run --release -p wakewire-bench -- [--quick] [--only WORKLOAD] [--json PATH] [--write-results]
+
+  --quick            shrink counts ~10x (the whole suite in under a minute)
+  --only WORKLOAD    run one workload (repeat, or separate with commas, for several)
+  --json PATH        also write the results as one JSON object to PATH
+  --write-results    also write the table to bench/RESULTS.md, with the machine description";
+
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Args {
+    pub(crate) quick: bool,
+    /// Empty: every workload.
+    pub(crate) only: Vec<Workload>,
+    pub(crate) json: Option<PathBuf>,
+    pub(crate) write_results: bool,
+    pub(crate) help: bool,
+}
+
+impl Args {
+    /// Parses the arguments after the program name.
+    pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+        let mut parsed = Args::default();
+        // `--flag=value` is the same as `--flag value`.
+        let mut args = args.into_iter().flat_map(|arg| match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                vec![flag.to_owned(), value.to_owned()]
+            }
+            _ => vec![arg],
+        });
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--quick" => parsed.quick = true,
+                "--write-results" => parsed.write_results = true,
+                "--help" | "-h" => parsed.help = true,
+                "--json" => {
+                    let path = args.next().ok_or("--json needs a PATH")?;
+                    parsed.json = Some(PathBuf::from(path));
+                }
+                "--only" => {
+                    let names = args.next().ok_or("--only needs a WORKLOAD")?;
+                    for name in names.split(',') {
+                        let workload = Workload::from_name(name).ok_or_else(|| {
+                            let known: Vec<_> = Workload::ALL.iter().map(|w| w.name()).collect();
+                            format!("unknown workload `{name}`; known: {}", known.join(", "))
+                        })?;
+                        if !parsed.only.contains(&workload) {
+                            parsed.only.push(workload);
+                        }
+                    }
+                }
+                other => return Err(format!("unknown argument `{other}`")),
+            }
+        }
+        Ok(parsed)
+    }
+
+    /// The workloads to run, in report order.
+    pub(crate) fn workloads(&self) -> Vec<Workload> {
+        Workload::ALL
+            .into_iter()
+            .filter(|w| self.only.is_empty() || self.only.contains(w))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        Args::parse(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn every_flag() {
+        let args = parse(&[
+            "--quick",
+            "--only",
+            "ping_pong",
+            "--json",
+            "out.json",
+            "--write-results",
+        ])
+        .unwrap();
+        assert!(args.quick && args.write_results);
+        assert_eq!(args.only, [Workload::PingPong]);
+        assert_eq!(args.json, Some(PathBuf::from("out.json")));
+        assert_eq!(args.workloads(), [Workload::PingPong]);
+    }
+
+    #[test]
+    fn equals_form_and_lists() {
+        let args = parse(&["--only=yield_many,spawn_many", "--json=x.json"]).unwrap();
+        assert_eq!(args.workloads(), [Workload::SpawnMany, Workload::YieldMany]);
+        assert_eq!(args.json, Some(PathBuf::from("x.json")));
+    }
+
+    #[test]
+    fn no_flags_runs_everything_in_order() {
+        assert_eq!(parse(&[]).unwrap().workloads(), Workload::ALL);
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        assert!(parse(&["--only", "nope"])
+            .unwrap_err()
+            .contains("known: spawn_many"));
+        assert!(parse(&["--json"]).is_err());
+        assert!(parse(&["--fast"]).is_err());
+    }
+}

@@ -1,0 +1,237 @@
+//! async-executor (smol's executor): an `Executor` run by 2 threads, and a `LocalExecutor`.
+//! Native parts: its `Task`s, `async-channel` `bounded(1)` as the oneshot (the smol
+//! ecosystem has no dedicated oneshot), `blocking::unblock` for blocking jobs.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::thread::{self, JoinHandle};
+
+use async_executor::{Executor, LocalExecutor, Task};
+use futures_core::Stream;
+
+use crate::contender::{Contender, Info, OneshotSender, Slot, Spawner};
+
+/// `async_channel::bounded(1)` used as a oneshot: send half.
+#[derive(Debug)]
+pub(crate) struct ChannelTx<T>(async_channel::Sender<T>);
+
+impl<T: Send + 'static> OneshotSender<T> for ChannelTx<T> {
+    fn send(self, value: T) {
+        self.0
+            .try_send(value)
+            .unwrap_or_else(|_| panic!("async-channel oneshot: full or closed"));
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// `async_channel::bounded(1)` used as a oneshot: receive half, awaited through its
+    /// `Stream` impl (an owned future, unlike `recv()` which borrows the receiver).
+    #[derive(Debug)]
+    pub(crate) struct ChannelRx<T> {
+        #[pin]
+        rx: async_channel::Receiver<T>,
+    }
+}
+
+impl<T> Future for ChannelRx<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        self.project()
+            .rx
+            .poll_next(cx)
+            .map(|value| value.expect("async-channel oneshot: sender dropped"))
+    }
+}
+
+fn channel_oneshot<T>() -> (ChannelTx<T>, ChannelRx<T>) {
+    let (tx, rx) = async_channel::bounded(1);
+    (ChannelTx(tx), ChannelRx { rx })
+}
+
+/// Spawns onto a shared multi-thread `Executor`.
+#[derive(Debug, Clone)]
+pub(crate) struct MultiSpawner(Arc<Executor<'static>>);
+
+impl Spawner for MultiSpawner {
+    type Join<T: Send + 'static> = Task<T>;
+    type Blocking<T: Send + 'static> = blocking::Task<T>;
+    type Tx<T: Send + 'static> = ChannelTx<T>;
+    type Rx<T: Send + 'static> = ChannelRx<T>;
+
+    fn spawn<F>(&self, future: F) -> Task<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.0.spawn(future)
+    }
+
+    fn spawn_detached<F>(&self, future: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.0.spawn(future).detach();
+    }
+
+    fn spawn_blocking<F, T>(&self, job: F) -> blocking::Task<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        blocking::unblock(job)
+    }
+
+    fn oneshot<T: Send + 'static>() -> (ChannelTx<T>, ChannelRx<T>) {
+        channel_oneshot()
+    }
+}
+
+/// An `Executor` driven by 2 threads (`block_on(ex.run(stop))`, the documented pattern);
+/// the harness thread only polls the root future.
+#[derive(Debug)]
+pub(crate) struct AsyncExecutorMulti {
+    executor: Arc<Executor<'static>>,
+    stop: Option<async_channel::Sender<()>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl AsyncExecutorMulti {
+    pub(crate) fn new() -> Self {
+        let executor = Arc::new(Executor::new());
+        let (stop, stopped) = async_channel::bounded::<()>(1);
+        let threads = (0..2)
+            .map(|i| {
+                let executor = Arc::clone(&executor);
+                let stopped = stopped.clone();
+                thread::Builder::new()
+                    .name(format!("async-executor-{i}"))
+                    .spawn(move || {
+                        futures_lite::future::block_on(executor.run(stopped.recv())).ok();
+                    })
+                    .expect("async-executor thread")
+            })
+            .collect();
+        AsyncExecutorMulti {
+            executor,
+            stop: Some(stop),
+            threads,
+        }
+    }
+}
+
+impl Drop for AsyncExecutorMulti {
+    fn drop(&mut self) {
+        drop(self.stop.take()); // closing the channel ends every `run`
+        for thread in self.threads.drain(..) {
+            thread.join().ok();
+        }
+    }
+}
+
+impl Contender for AsyncExecutorMulti {
+    type Spawner = MultiSpawner;
+
+    fn info(&self) -> Info {
+        Info {
+            name: "async-executor",
+            slot: Slot::Multi,
+            setup: "async-executor `Executor` run by 2 threads",
+            repolls_in_place: false,
+        }
+    }
+
+    fn spawner(&self) -> MultiSpawner {
+        MultiSpawner(Arc::clone(&self.executor))
+    }
+
+    fn spawns_remotely(&self) -> bool {
+        true
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        futures_lite::future::block_on(future)
+    }
+}
+
+thread_local! {
+    /// The `LocalExecutor` lives in a thread-local so tasks can spawn onto it through a
+    /// `Send` handle (the harness's tasks are all `Send`); it is only ever touched from the
+    /// harness thread.
+    static LOCAL: LocalExecutor<'static> = const { LocalExecutor::new() };
+}
+
+/// Spawns onto the harness thread's `LocalExecutor` (see [`LOCAL`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LocalSpawner;
+
+impl Spawner for LocalSpawner {
+    type Join<T: Send + 'static> = Task<T>;
+    type Blocking<T: Send + 'static> = blocking::Task<T>;
+    type Tx<T: Send + 'static> = ChannelTx<T>;
+    type Rx<T: Send + 'static> = ChannelRx<T>;
+
+    fn spawn<F>(&self, future: F) -> Task<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        LOCAL.with(|ex| ex.spawn(future))
+    }
+
+    fn spawn_detached<F>(&self, future: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        LOCAL.with(|ex| ex.spawn(future).detach());
+    }
+
+    fn spawn_blocking<F, T>(&self, job: F) -> blocking::Task<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        blocking::unblock(job)
+    }
+
+    fn oneshot<T: Send + 'static>() -> (ChannelTx<T>, ChannelRx<T>) {
+        channel_oneshot()
+    }
+}
+
+/// async-executor `LocalExecutor`, driven by `block_on(ex.run(future))`.
+#[derive(Debug)]
+pub(crate) struct AsyncExecutorLocal;
+
+impl AsyncExecutorLocal {
+    pub(crate) fn new() -> Self {
+        AsyncExecutorLocal
+    }
+}
+
+impl Contender for AsyncExecutorLocal {
+    type Spawner = LocalSpawner;
+
+    fn info(&self) -> Info {
+        Info {
+            name: "async-executor",
+            slot: Slot::Single,
+            setup: "async-executor `LocalExecutor`",
+            repolls_in_place: false,
+        }
+    }
+
+    fn spawner(&self) -> LocalSpawner {
+        LocalSpawner
+    }
+
+    fn spawns_remotely(&self) -> bool {
+        false
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        LOCAL.with(|ex| futures_lite::future::block_on(ex.run(future)))
+    }
+}

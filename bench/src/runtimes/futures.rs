@@ -1,0 +1,224 @@
+//! futures-executor: a `ThreadPool` of 2, and a `LocalPool`. Native parts: `RemoteHandle`
+//! join handles (`spawn_with_handle`), `futures-channel` oneshot. futures has no blocking
+//! pool: blocking jobs run as `async { job() }` on a second, dedicated `ThreadPool` sized
+//! to the machine's cores, awaited through a `RemoteHandle`.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::sync::OnceLock;
+use std::thread;
+
+use futures_executor::{LocalPool, LocalSpawner, ThreadPool};
+use futures_util::future::RemoteHandle;
+use futures_util::task::{LocalSpawnExt, SpawnExt};
+
+use crate::contender::{Contender, Info, OneshotSender, Slot, Spawner};
+use crate::util::Expect;
+
+impl<T: Send + 'static> OneshotSender<T> for futures_channel::oneshot::Sender<T> {
+    fn send(self, value: T) {
+        if futures_channel::oneshot::Sender::send(self, value).is_err() {
+            panic!("futures oneshot: receiver dropped");
+        }
+    }
+}
+
+pub(crate) type FuturesRx<T> = Expect<futures_channel::oneshot::Receiver<T>>;
+
+/// A futures-channel oneshot (also used by Wakewire until its channel reactor exists).
+pub(crate) fn futures_oneshot<T>() -> (futures_channel::oneshot::Sender<T>, FuturesRx<T>) {
+    let (tx, rx) = futures_channel::oneshot::channel();
+    (tx, Expect::new(rx, "futures oneshot"))
+}
+
+/// The `ThreadPool` that stands in for a blocking pool.
+fn blocking_pool() -> &'static ThreadPool {
+    static POOL: OnceLock<ThreadPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let size = thread::available_parallelism().map_or(2, |n| n.get());
+        ThreadPool::builder()
+            .pool_size(size)
+            .name_prefix("futures-blocking-")
+            .create()
+            .expect("futures blocking ThreadPool")
+    })
+}
+
+fn unblock<F, T>(job: F) -> RemoteHandle<T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    blocking_pool()
+        .spawn_with_handle(async move { job() })
+        .expect("futures blocking ThreadPool spawn")
+}
+
+impl Spawner for ThreadPool {
+    type Join<T: Send + 'static> = RemoteHandle<T>;
+    type Blocking<T: Send + 'static> = RemoteHandle<T>;
+    type Tx<T: Send + 'static> = futures_channel::oneshot::Sender<T>;
+    type Rx<T: Send + 'static> = FuturesRx<T>;
+
+    fn spawn<F>(&self, future: F) -> RemoteHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.spawn_with_handle(future)
+            .expect("futures ThreadPool spawn")
+    }
+
+    fn spawn_detached<F>(&self, future: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.spawn_ok(future);
+    }
+
+    fn spawn_blocking<F, T>(&self, job: F) -> RemoteHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        unblock(job)
+    }
+
+    fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>) {
+        futures_oneshot()
+    }
+}
+
+/// futures-executor `ThreadPool` with 2 threads; the harness thread runs the root future
+/// with `futures_executor::block_on`.
+#[derive(Debug)]
+pub(crate) struct FuturesThreadPool {
+    pool: ThreadPool,
+}
+
+impl FuturesThreadPool {
+    pub(crate) fn new() -> Self {
+        let pool = ThreadPool::builder()
+            .pool_size(2)
+            .name_prefix("futures-pool-")
+            .create()
+            .expect("futures ThreadPool");
+        FuturesThreadPool { pool }
+    }
+}
+
+impl Contender for FuturesThreadPool {
+    type Spawner = ThreadPool;
+
+    fn info(&self) -> Info {
+        Info {
+            name: "futures",
+            slot: Slot::Multi,
+            setup: "futures-executor `ThreadPool`, 2 threads",
+            repolls_in_place: true,
+        }
+    }
+
+    fn spawner(&self) -> ThreadPool {
+        self.pool.clone()
+    }
+
+    fn spawns_remotely(&self) -> bool {
+        true
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        futures_executor::block_on(future)
+    }
+}
+
+thread_local! {
+    /// The `LocalPool` and its (`!Send`) spawner live in thread-locals so tasks can spawn
+    /// through a `Send` handle; only the harness thread touches them.
+    static POOL: RefCell<LocalPool> = RefCell::new(LocalPool::new());
+    static SPAWNER: LocalSpawner = POOL.with(|pool| pool.borrow().spawner());
+}
+
+/// Spawns onto the harness thread's `LocalPool`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LocalPoolSpawner;
+
+impl Spawner for LocalPoolSpawner {
+    type Join<T: Send + 'static> = RemoteHandle<T>;
+    type Blocking<T: Send + 'static> = RemoteHandle<T>;
+    type Tx<T: Send + 'static> = futures_channel::oneshot::Sender<T>;
+    type Rx<T: Send + 'static> = FuturesRx<T>;
+
+    fn spawn<F>(&self, future: F) -> RemoteHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        SPAWNER.with(|spawner| {
+            spawner
+                .spawn_local_with_handle(future)
+                .expect("futures LocalPool spawn")
+        })
+    }
+
+    fn spawn_detached<F>(&self, future: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        SPAWNER.with(|spawner| {
+            spawner
+                .spawn_local(future)
+                .expect("futures LocalPool spawn")
+        });
+    }
+
+    fn spawn_blocking<F, T>(&self, job: F) -> RemoteHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        unblock(job)
+    }
+
+    fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>) {
+        futures_oneshot()
+    }
+}
+
+/// futures-executor `LocalPool`, driven by `run_until`.
+#[derive(Debug)]
+pub(crate) struct FuturesLocalPool;
+
+impl FuturesLocalPool {
+    pub(crate) fn new() -> Self {
+        // Create the spawner now: its lazy initialisation borrows the pool, which must not
+        // happen for the first time inside `run_until` (the pool is borrowed there).
+        SPAWNER.with(|_| ());
+        FuturesLocalPool
+    }
+}
+
+impl Contender for FuturesLocalPool {
+    type Spawner = LocalPoolSpawner;
+
+    fn info(&self) -> Info {
+        Info {
+            name: "futures",
+            slot: Slot::Single,
+            setup: "futures-executor `LocalPool`",
+            repolls_in_place: false,
+        }
+    }
+
+    fn spawner(&self) -> LocalPoolSpawner {
+        LocalPoolSpawner
+    }
+
+    fn spawns_remotely(&self) -> bool {
+        false
+    }
+
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        POOL.with(|pool| pool.borrow_mut().run_until(future))
+    }
+}

@@ -1,0 +1,132 @@
+//! The workloads of BENCHMARKS.md, each generic over [`Contender`], each checking its own
+//! result and panicking (failing the whole run) when it is wrong.
+
+mod blocking;
+mod messaging;
+mod spawning;
+
+use std::time::Duration;
+
+use crate::contender::Contender;
+
+/// A workload of BENCHMARKS.md that this harness implements so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Workload {
+    SpawnMany,
+    SpawnRemote,
+    YieldMany,
+    PingPong,
+    ChainedSpawn,
+    WakeLatency,
+    Blocking,
+}
+
+impl Workload {
+    /// In report order.
+    pub(crate) const ALL: [Workload; 7] = [
+        Workload::SpawnMany,
+        Workload::SpawnRemote,
+        Workload::YieldMany,
+        Workload::PingPong,
+        Workload::ChainedSpawn,
+        Workload::WakeLatency,
+        Workload::Blocking,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Workload::SpawnMany => "spawn_many",
+            Workload::SpawnRemote => "spawn_remote",
+            Workload::YieldMany => "yield_many",
+            Workload::PingPong => "ping_pong",
+            Workload::ChainedSpawn => "chained_spawn",
+            Workload::WakeLatency => "wake_latency",
+            Workload::Blocking => "blocking",
+        }
+    }
+
+    pub(crate) fn from_name(name: &str) -> Option<Workload> {
+        Workload::ALL.into_iter().find(|w| w.name() == name)
+    }
+
+    /// Operations in one run, for ns/op.
+    pub(crate) fn ops(self, counts: &Counts) -> u64 {
+        let ops = match self {
+            Workload::SpawnMany | Workload::SpawnRemote => counts.spawns,
+            Workload::YieldMany => counts.yield_tasks * counts.yields_per_task,
+            Workload::PingPong => counts.pairs * counts.round_trips,
+            Workload::ChainedSpawn => counts.chain,
+            Workload::WakeLatency => counts.wakes,
+            Workload::Blocking => counts.blocking_tasks * counts.jobs_per_task,
+        };
+        ops as u64
+    }
+}
+
+/// The sizes of one run of each workload.
+#[derive(Debug, Clone)]
+pub(crate) struct Counts {
+    pub(crate) spawns: usize,
+    pub(crate) yield_tasks: usize,
+    pub(crate) yields_per_task: usize,
+    pub(crate) pairs: usize,
+    pub(crate) round_trips: usize,
+    pub(crate) chain: usize,
+    pub(crate) wakes: usize,
+    pub(crate) blocking_tasks: usize,
+    pub(crate) jobs_per_task: usize,
+    /// Iterations of [`blocking::cpu_work`] that take about 10 µs on this machine.
+    pub(crate) work_iterations: u64,
+    /// The expected result of one `blocking` run.
+    pub(crate) blocking_checksum: u64,
+}
+
+impl Counts {
+    /// BENCHMARKS.md's sizes, or ~10x smaller with `quick`.
+    pub(crate) fn new(quick: bool) -> Counts {
+        let div = if quick { 10 } else { 1 };
+        let work_iterations = blocking::calibrate(Duration::from_micros(10));
+        let (blocking_tasks, jobs_per_task) = (100, 100 / div);
+        Counts {
+            spawns: 10_000 / div,
+            yield_tasks: 200,
+            yields_per_task: 1_000 / div,
+            pairs: 1_000 / div,
+            round_trips: 10,
+            chain: 1_000 / div,
+            wakes: 10_000 / div,
+            blocking_tasks,
+            jobs_per_task,
+            work_iterations,
+            blocking_checksum: blocking::checksum(
+                (blocking_tasks * jobs_per_task) as u64,
+                work_iterations,
+            ),
+        }
+    }
+}
+
+/// One timed run; `None` when the workload does not apply to `contender`.
+pub(crate) fn run<C: Contender>(
+    contender: &C,
+    workload: Workload,
+    counts: &Counts,
+) -> Option<Duration> {
+    match workload {
+        Workload::SpawnMany => Some(spawning::spawn_many(contender, counts.spawns)),
+        Workload::SpawnRemote => spawning::spawn_remote(contender, counts.spawns),
+        Workload::YieldMany => Some(spawning::yield_many(
+            contender,
+            counts.yield_tasks,
+            counts.yields_per_task,
+        )),
+        Workload::ChainedSpawn => Some(spawning::chained_spawn(contender, counts.chain)),
+        Workload::PingPong => Some(messaging::ping_pong(
+            contender,
+            counts.pairs,
+            counts.round_trips,
+        )),
+        Workload::WakeLatency => Some(messaging::wake_latency(contender, counts.wakes)),
+        Workload::Blocking => Some(blocking::blocking(contender, counts)),
+    }
+}
