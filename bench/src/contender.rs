@@ -4,12 +4,14 @@
 //! A workload is generic over [`Contender`]: it only spawns tasks, detaches them, awaits
 //! one-shot messages and blocking jobs. Each peer implements these with its *own* parts
 //! (its join handles, its oneshot, its blocking pool), so the comparison is against what
-//! its users really run. Later workloads (timers, mpsc, tcp_echo) add associated types here
-//! and one impl per runtime.
+//! its users really run: its timer, its bounded mpsc channel, its TCP sockets.
 
 use std::fmt;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
+
+use futures_io::{AsyncRead, AsyncWrite};
 
 use crate::workloads::{Counts, Workload};
 
@@ -45,6 +47,19 @@ pub(crate) trait OneshotSender<T>: Send + 'static {
     fn send(self, value: T);
 }
 
+/// The sending half of a runtime's native bounded mpsc channel.
+pub(crate) trait MpscSender<T>: Clone + Send + 'static {
+    /// Sends `value`, waiting for capacity; the receiver outlives every sender in the
+    /// workload, so failure panics.
+    fn send(&mut self, value: T) -> impl Future<Output = ()> + Send + '_;
+}
+
+/// The receiving half of a runtime's native bounded mpsc channel.
+pub(crate) trait MpscReceiver<T>: Send + 'static {
+    /// The next message, or `None` once every sender is gone and the channel is drained.
+    fn recv(&mut self) -> impl Future<Output = Option<T>> + Send + '_;
+}
+
 /// A cheap, cloneable handle that spawns onto a runtime from inside its tasks.
 pub(crate) trait Spawner: Clone + Send + Sync + 'static {
     /// A join handle resolving to the task's output (errors panic: a bench must fail loudly).
@@ -75,6 +90,40 @@ pub(crate) trait Spawner: Clone + Send + Sync + 'static {
 
     /// A oneshot channel.
     fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>);
+
+    /// The runtime's timer future.
+    type Sleep: Future<Output = ()> + Send + 'static;
+
+    /// A sleep of `duration` on the runtime's timer (called inside the runtime's tasks).
+    fn sleep(&self, duration: Duration) -> Self::Sleep;
+
+    /// Exempts `future` from the runtime's cooperative budget, so polling many leaf
+    /// futures in one task poll registers every one of them (tokio's `unconstrained`).
+    fn unconstrained<F: Future + Send>(future: F) -> impl Future<Output = F::Output> + Send {
+        future
+    }
+
+    /// The runtime's bounded mpsc sender.
+    type MpscTx<T: Send + 'static>: MpscSender<T>;
+    /// The runtime's bounded mpsc receiver.
+    type MpscRx<T: Send + 'static>: MpscReceiver<T>;
+
+    /// A bounded mpsc channel of `capacity` messages.
+    fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>);
+
+    /// The runtime's TCP stream, seen through the `futures-io` traits.
+    type Stream: AsyncRead + AsyncWrite + Unpin + Send + 'static;
+    /// The runtime's TCP listener.
+    type Listener: Send + Sync + 'static;
+
+    /// Binds a listener on 127.0.0.1, port chosen by the OS (called inside a task).
+    fn bind(&self) -> impl Future<Output = (Self::Listener, SocketAddr)> + Send;
+
+    /// Accepts one connection.
+    fn accept(listener: &Self::Listener) -> impl Future<Output = Self::Stream> + Send + '_;
+
+    /// Connects to `addr`.
+    fn connect(&self, addr: SocketAddr) -> impl Future<Output = Self::Stream> + Send + 'static;
 }
 
 /// A runtime under test.
@@ -93,12 +142,18 @@ pub(crate) trait Contender {
 
     /// Runs `future` to completion from the harness thread.
     fn block_on<F: Future>(&self, future: F) -> F::Output;
+
+    /// Whether this contender takes part in `workload` (every one unless it says not).
+    fn runs(&self, workload: Workload) -> bool {
+        let _ = workload;
+        true
+    }
 }
 
 /// How a contender is labelled in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Info {
-    /// The column: `wakewire`, `tokio`, `async-executor` or `futures`.
+    /// The column: `wakewire`, `wakewire-park`, `tokio`, `async-executor` or `futures`.
     pub(crate) name: &'static str,
     pub(crate) slot: Slot,
     /// What exactly runs, for the legend (e.g. "tokio multi_thread, 2 workers").
@@ -120,6 +175,9 @@ impl<C: Contender> DynContender for C {
     }
 
     fn run(&self, workload: Workload, counts: &Counts) -> Option<Duration> {
+        if !Contender::runs(self, workload) {
+            return None;
+        }
         crate::workloads::run(self, workload, counts)
     }
 }

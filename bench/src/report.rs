@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::contender::{Info, Slot};
-use crate::runtimes::NAMES;
+use crate::runtimes::{is_wakewire, NAMES};
 use crate::stats::Summary;
 
 /// One contender's result on one workload.
@@ -17,11 +17,14 @@ pub(crate) struct Row {
     pub(crate) excluded: bool,
 }
 
-/// Wakewire's median over the fastest peer's, for one workload and slot.
+/// A Wakewire column's median over the fastest peer's, for one workload and slot.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Ratio {
     pub(crate) workload: &'static str,
     pub(crate) slot: Slot,
+    /// `wakewire` (reactors on their own threads) or `wakewire-park` (driven by the
+    /// executor's park).
+    pub(crate) contender: &'static str,
     pub(crate) ratio: f64,
     pub(crate) fastest_peer: &'static str,
 }
@@ -43,26 +46,32 @@ impl Report {
             .find(|r| r.workload == workload && r.slot == slot && r.contender == contender)
     }
 
-    /// Wakewire / fastest non-excluded peer, where both exist.
+    /// Each Wakewire column / fastest non-excluded peer, where both exist.
     pub(crate) fn ratios(&self) -> Vec<Ratio> {
-        self.lines
-            .iter()
-            .filter_map(|&(workload, slot)| {
-                let ours = self.row(workload, slot, "wakewire")?;
-                let fastest = self
-                    .rows
-                    .iter()
-                    .filter(|r| r.workload == workload && r.slot == slot)
-                    .filter(|r| r.contender != "wakewire" && !r.excluded)
-                    .min_by(|a, b| a.summary.median.total_cmp(&b.summary.median))?;
-                Some(Ratio {
-                    workload,
-                    slot,
-                    ratio: ours.summary.median / fastest.summary.median,
-                    fastest_peer: fastest.contender,
-                })
-            })
-            .collect()
+        let mut ratios = Vec::new();
+        for &(workload, slot) in &self.lines {
+            let Some(fastest) = self
+                .rows
+                .iter()
+                .filter(|r| r.workload == workload && r.slot == slot)
+                .filter(|r| !is_wakewire(r.contender) && !r.excluded)
+                .min_by(|a, b| a.summary.median.total_cmp(&b.summary.median))
+            else {
+                continue;
+            };
+            for ours in NAMES.into_iter().filter(|name| is_wakewire(name)) {
+                if let Some(row) = self.row(workload, slot, ours) {
+                    ratios.push(Ratio {
+                        workload,
+                        slot,
+                        contender: ours,
+                        ratio: row.summary.median / fastest.summary.median,
+                        fastest_peer: fastest.contender,
+                    });
+                }
+            }
+        }
+        ratios
     }
 
     /// The markdown table: one line per workload and slot, a column per contender.
@@ -90,13 +99,19 @@ impl Report {
                 };
                 let _ = write!(out, " {cell} |");
             }
-            let ratio = ratios
+            let cell: Vec<String> = ratios
                 .iter()
-                .find(|r| r.workload == workload && r.slot == slot)
-                .map_or_else(
-                    || "n/a".to_owned(),
-                    |r| format!("{:.2} ({})", r.ratio, r.fastest_peer),
-                );
+                .filter(|r| r.workload == workload && r.slot == slot)
+                .map(|r| match r.contender {
+                    "wakewire" => format!("{:.2} ({})", r.ratio, r.fastest_peer),
+                    other => format!("{other} {:.2}", r.ratio),
+                })
+                .collect();
+            let ratio = if cell.is_empty() {
+                "n/a".to_owned()
+            } else {
+                cell.join("; ")
+            };
             let _ = writeln!(out, " {ratio} |");
         }
         out
@@ -104,7 +119,7 @@ impl Report {
 
     /// The contenders behind each column, then the footnotes.
     pub(crate) fn legend_and_notes(&self) -> String {
-        let mut out = String::from("Cells: median ns/op (min–max) over the interleaved rounds; ratio = Wakewire / fastest peer (named), below 1.00 means Wakewire is ahead.\n\n");
+        let mut out = String::from("Cells: median ns/op (min–max) over the interleaved rounds; ratio = Wakewire / fastest peer (named), below 1.00 means Wakewire is ahead; `wakewire-park` is the same executor with its reactors driven by its idle threads (the ratio after `;`).\n\n");
         for slot in Slot::ALL {
             let setups: Vec<String> = self
                 .legend
@@ -145,11 +160,13 @@ impl Report {
         for (i, ratio) in self.ratios().iter().enumerate() {
             let _ = write!(
                 out,
-                "{}{{\"workload\": {}, \"slot\": {}, \"ratio\": {}}}",
+                "{}{{\"workload\": {}, \"slot\": {}, \"ratio\": {}, \"contender\": {}, \"fastest_peer\": {}}}",
                 if i == 0 { "" } else { ", " },
                 json_string(ratio.workload),
                 json_string(ratio.slot.as_str()),
                 json_number(ratio.ratio),
+                json_string(ratio.contender),
+                json_string(ratio.fastest_peer),
             );
         }
         out.push_str("]}\n");
@@ -249,6 +266,7 @@ mod tests {
             machine: "CPU \"X\", 2 cores".to_owned(),
             rows: vec![
                 row("wakewire", 30.0, false),
+                row("wakewire-park", 20.0, false),
                 row("tokio", 25.0, false),
                 row("futures", 10.0, true),
             ],
@@ -261,9 +279,19 @@ mod tests {
     #[test]
     fn ratio_skips_excluded_peers() {
         let ratios = report().ratios();
-        assert_eq!(ratios.len(), 1, "no ratio without a wakewire row");
-        assert_eq!(ratios[0].fastest_peer, "tokio");
+        assert_eq!(
+            ratios.len(),
+            2,
+            "one per wakewire column, none without peers"
+        );
+        assert_eq!(
+            ratios[0].fastest_peer, "tokio",
+            "wakewire-park is not a peer"
+        );
+        assert_eq!(ratios[0].contender, "wakewire");
         assert!((ratios[0].ratio - 1.2).abs() < 1e-9);
+        assert_eq!(ratios[1].contender, "wakewire-park");
+        assert!((ratios[1].ratio - 0.8).abs() < 1e-9);
     }
 
     #[test]
@@ -272,15 +300,15 @@ mod tests {
         let lines: Vec<_> = table.lines().collect();
         assert_eq!(
             lines[0],
-            "| workload | slot | wakewire | tokio | async-executor | futures | ratio |"
+            "| workload | slot | wakewire | wakewire-park | tokio | async-executor | futures | ratio |"
         );
         assert_eq!(
             lines[2],
-            "| yield_many | multi | 30 (29–31) | 25 (24–26) | n/a | 10 (9.0–11) † | 1.20 (tokio) |"
+            "| yield_many | multi | 30 (29–31) | 20 (19–21) | 25 (24–26) | n/a | 10 (9.0–11) † | 1.20 (tokio); wakewire-park 0.80 |"
         );
         assert_eq!(
             lines[3],
-            "| spawn_many | single | n/a | n/a | n/a | n/a | n/a |"
+            "| spawn_many | single | n/a | n/a | n/a | n/a | n/a | n/a |"
         );
     }
 
@@ -288,7 +316,7 @@ mod tests {
     fn json_has_the_documented_shape() {
         let json = report().json();
         assert!(json.starts_with("{\"machine\": \"CPU \\\"X\\\", 2 cores\", \"rows\": [{\"workload\": \"yield_many\", \"slot\": \"multi\", \"contender\": \"wakewire\", \"median_ns\": 30, \"min_ns\": 29, \"max_ns\": 31, \"runs\": 3}, "), "{json}");
-        assert!(json.ends_with("\"ratios\": [{\"workload\": \"yield_many\", \"slot\": \"multi\", \"ratio\": 1.2}]}\n"), "{json}");
+        assert!(json.ends_with("\"ratios\": [{\"workload\": \"yield_many\", \"slot\": \"multi\", \"ratio\": 1.2, \"contender\": \"wakewire\", \"fastest_peer\": \"tokio\"}, {\"workload\": \"yield_many\", \"slot\": \"multi\", \"ratio\": 0.8, \"contender\": \"wakewire-park\", \"fastest_peer\": \"tokio\"}]}\n"), "{json}");
     }
 
     #[test]

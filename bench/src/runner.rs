@@ -66,7 +66,7 @@ pub(crate) fn run_all(
         let ops = workload.ops(counts) as f64;
         let mut samples: HashMap<usize, Vec<f64>> = HashMap::new();
         eprint!("{:<14}", workload.name());
-        for round in 0..=rounds {
+        for round in 0..=rounds.min(workload.max_rounds()) {
             for (index, contender) in contenders.iter().enumerate() {
                 thread::sleep(SETTLE);
                 let info = contender.info();

@@ -2,6 +2,7 @@
 
 use std::fmt::Debug;
 use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -56,4 +57,23 @@ impl Future for YieldNow {
 
 pub(crate) fn yield_now() -> YieldNow {
     YieldNow::default()
+}
+
+/// 127.0.0.1 with a port chosen by the OS: every `tcp_echo` listener binds here.
+pub(crate) fn loopback() -> SocketAddr {
+    SocketAddr::from((Ipv4Addr::LOCALHOST, 0))
+}
+
+/// Polls the inner future exactly once with the caller's context and reports whether it
+/// finished: how `timers` registers each sleep (its first poll hands the task's waker to
+/// the timer).
+#[derive(Debug)]
+pub(crate) struct PollOnce<'a, F: ?Sized>(pub(crate) Pin<&'a mut F>);
+
+impl<F: Future + ?Sized> Future for PollOnce<'_, F> {
+    type Output = bool;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
+        Poll::Ready(self.0.as_mut().poll(cx).is_ready())
+    }
 }

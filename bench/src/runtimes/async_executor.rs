@@ -1,6 +1,9 @@
 //! async-executor (smol's executor): an `Executor` run by 2 threads, and a `LocalExecutor`.
 //! Native parts: its `Task`s, `async-channel` `bounded(1)` as the oneshot (the smol
-//! ecosystem has no dedicated oneshot), `blocking::unblock` for blocking jobs.
+//! ecosystem has no dedicated oneshot) and `bounded(n)` as the mpsc, `blocking::unblock`
+//! for blocking jobs, async-io's sockets; `futures-timer` for sleeps (see
+//! [`async_io_parts`](super::async_io_parts)). Threads run `async_io::block_on`, as
+//! `smol::block_on` does, so an idle executor thread drives async-io's reactor.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,7 +14,23 @@ use std::thread::{self, JoinHandle};
 use async_executor::{Executor, LocalExecutor, Task};
 use futures_core::Stream;
 
-use crate::contender::{Contender, Info, OneshotSender, Slot, Spawner};
+use crate::contender::{Contender, Info, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
+use crate::runtimes::async_io_parts::async_io_parts;
+
+impl<T: Send + 'static> MpscSender<T> for async_channel::Sender<T> {
+    async fn send(&mut self, value: T) {
+        if async_channel::Sender::send(self, value).await.is_err() {
+            panic!("async-channel: receiver dropped");
+        }
+    }
+}
+
+impl<T: Send + 'static> MpscReceiver<T> for async_channel::Receiver<T> {
+    fn recv(&mut self) -> impl Future<Output = Option<T>> + Send + '_ {
+        let recv = async_channel::Receiver::recv(self);
+        async move { recv.await.ok() }
+    }
+}
 
 /// `async_channel::bounded(1)` used as a oneshot: send half.
 #[derive(Debug)]
@@ -87,9 +106,18 @@ impl Spawner for MultiSpawner {
     fn oneshot<T: Send + 'static>() -> (ChannelTx<T>, ChannelRx<T>) {
         channel_oneshot()
     }
+
+    type MpscTx<T: Send + 'static> = async_channel::Sender<T>;
+    type MpscRx<T: Send + 'static> = async_channel::Receiver<T>;
+
+    fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
+        async_channel::bounded(capacity)
+    }
+
+    async_io_parts!();
 }
 
-/// An `Executor` driven by 2 threads (`block_on(ex.run(stop))`, the documented pattern);
+/// An `Executor` driven by 2 threads (`async_io::block_on(ex.run(stop))`, smol's pattern);
 /// the harness thread only polls the root future.
 #[derive(Debug)]
 pub(crate) struct AsyncExecutorMulti {
@@ -109,7 +137,7 @@ impl AsyncExecutorMulti {
                 thread::Builder::new()
                     .name(format!("async-executor-{i}"))
                     .spawn(move || {
-                        futures_lite::future::block_on(executor.run(stopped.recv())).ok();
+                        async_io::block_on(executor.run(stopped.recv())).ok();
                     })
                     .expect("async-executor thread")
             })
@@ -152,7 +180,7 @@ impl Contender for AsyncExecutorMulti {
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        futures_lite::future::block_on(future)
+        async_io::block_on(future)
     }
 }
 
@@ -199,9 +227,18 @@ impl Spawner for LocalSpawner {
     fn oneshot<T: Send + 'static>() -> (ChannelTx<T>, ChannelRx<T>) {
         channel_oneshot()
     }
+
+    type MpscTx<T: Send + 'static> = async_channel::Sender<T>;
+    type MpscRx<T: Send + 'static> = async_channel::Receiver<T>;
+
+    fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
+        async_channel::bounded(capacity)
+    }
+
+    async_io_parts!();
 }
 
-/// async-executor `LocalExecutor`, driven by `block_on(ex.run(future))`.
+/// async-executor `LocalExecutor`, driven by `async_io::block_on(ex.run(future))`.
 #[derive(Debug)]
 pub(crate) struct AsyncExecutorLocal;
 
@@ -232,6 +269,6 @@ impl Contender for AsyncExecutorLocal {
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        LOCAL.with(|ex| futures_lite::future::block_on(ex.run(future)))
+        LOCAL.with(|ex| async_io::block_on(ex.run(future)))
     }
 }

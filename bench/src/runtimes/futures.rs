@@ -1,7 +1,9 @@
 //! futures-executor: a `ThreadPool` of 2, and a `LocalPool`. Native parts: `RemoteHandle`
-//! join handles (`spawn_with_handle`), `futures-channel` oneshot. futures has no blocking
-//! pool: blocking jobs run as `async { job() }` on a second, dedicated `ThreadPool` sized
-//! to the machine's cores, awaited through a `RemoteHandle`.
+//! join handles (`spawn_with_handle`), `futures-channel` oneshot and mpsc. futures has no
+//! blocking pool: blocking jobs run as `async { job() }` on a second, dedicated
+//! `ThreadPool` sized to the machine's cores, awaited through a `RemoteHandle`. It has no
+//! timer or sockets either: `futures-timer` and async-io (on async-io's own driver thread)
+//! stand in (see [`async_io_parts`](super::async_io_parts)).
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -12,8 +14,25 @@ use futures_executor::{LocalPool, LocalSpawner, ThreadPool};
 use futures_util::future::RemoteHandle;
 use futures_util::task::{LocalSpawnExt, SpawnExt};
 
-use crate::contender::{Contender, Info, OneshotSender, Slot, Spawner};
+use futures_util::{SinkExt, StreamExt};
+
+use crate::contender::{Contender, Info, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
+use crate::runtimes::async_io_parts::async_io_parts;
 use crate::util::Expect;
+
+impl<T: Send + 'static> MpscSender<T> for futures_channel::mpsc::Sender<T> {
+    async fn send(&mut self, value: T) {
+        if SinkExt::send(self, value).await.is_err() {
+            panic!("futures mpsc: receiver dropped");
+        }
+    }
+}
+
+impl<T: Send + 'static> MpscReceiver<T> for futures_channel::mpsc::Receiver<T> {
+    fn recv(&mut self) -> impl Future<Output = Option<T>> + Send + '_ {
+        StreamExt::next(self)
+    }
+}
 
 impl<T: Send + 'static> OneshotSender<T> for futures_channel::oneshot::Sender<T> {
     fn send(self, value: T) {
@@ -25,7 +44,7 @@ impl<T: Send + 'static> OneshotSender<T> for futures_channel::oneshot::Sender<T>
 
 pub(crate) type FuturesRx<T> = Expect<futures_channel::oneshot::Receiver<T>>;
 
-/// A futures-channel oneshot (also used by Wakewire until its channel reactor exists).
+/// A futures-channel oneshot.
 pub(crate) fn futures_oneshot<T>() -> (futures_channel::oneshot::Sender<T>, FuturesRx<T>) {
     let (tx, rx) = futures_channel::oneshot::channel();
     (tx, Expect::new(rx, "futures oneshot"))
@@ -87,6 +106,15 @@ impl Spawner for ThreadPool {
     fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>) {
         futures_oneshot()
     }
+
+    type MpscTx<T: Send + 'static> = futures_channel::mpsc::Sender<T>;
+    type MpscRx<T: Send + 'static> = futures_channel::mpsc::Receiver<T>;
+
+    fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
+        futures_channel::mpsc::channel(capacity)
+    }
+
+    async_io_parts!();
 }
 
 /// futures-executor `ThreadPool` with 2 threads; the harness thread runs the root future
@@ -183,6 +211,15 @@ impl Spawner for LocalPoolSpawner {
     fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>) {
         futures_oneshot()
     }
+
+    type MpscTx<T: Send + 'static> = futures_channel::mpsc::Sender<T>;
+    type MpscRx<T: Send + 'static> = futures_channel::mpsc::Receiver<T>;
+
+    fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
+        futures_channel::mpsc::channel(capacity)
+    }
+
+    async_io_parts!();
 }
 
 /// futures-executor `LocalPool`, driven by `run_until`.

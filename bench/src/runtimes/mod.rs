@@ -1,6 +1,7 @@
 //! One module per runtime family, each with its multi-thread and single-thread contender.
 
 pub(crate) mod async_executor;
+mod async_io_parts;
 pub(crate) mod futures;
 pub(crate) mod tokio;
 pub(crate) mod wakewire;
@@ -10,11 +11,13 @@ use crate::contender::DynContender;
 /// Every contender, in column order within each slot.
 pub(crate) fn all() -> Vec<Box<dyn DynContender>> {
     vec![
-        Box::new(wakewire::WakewirePool::new()),
+        Box::new(wakewire::WakewirePool::threads()),
+        Box::new(wakewire::WakewirePool::parked()),
         Box::new(tokio::TokioMulti::new()),
         Box::new(async_executor::AsyncExecutorMulti::new()),
         Box::new(futures::FuturesThreadPool::new()),
-        Box::new(wakewire::WakewireLocal::new()),
+        Box::new(wakewire::WakewireLocal::threads()),
+        Box::new(wakewire::WakewireLocal::parked()),
         Box::new(tokio::TokioCurrentThread::new()),
         Box::new(async_executor::AsyncExecutorLocal::new()),
         Box::new(futures::FuturesLocalPool::new()),
@@ -22,4 +25,15 @@ pub(crate) fn all() -> Vec<Box<dyn DynContender>> {
 }
 
 /// The column order of the report.
-pub(crate) const NAMES: [&str; 4] = ["wakewire", "tokio", "async-executor", "futures"];
+pub(crate) const NAMES: [&str; 5] = [
+    "wakewire",
+    "wakewire-park",
+    "tokio",
+    "async-executor",
+    "futures",
+];
+
+/// Whether a column is one of Wakewire's own (not a peer).
+pub(crate) fn is_wakewire(name: &str) -> bool {
+    name.starts_with("wakewire")
+}

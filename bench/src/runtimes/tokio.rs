@@ -1,12 +1,32 @@
-//! tokio: `multi_thread` with 2 workers, and `current_thread`. Native parts: its join
-//! handles, `tokio::sync::oneshot`, `Handle::spawn_blocking`.
+//! tokio: `multi_thread` with 2 workers, and `current_thread`, both with time and I/O
+//! enabled (`enable_all`, as `#[tokio::main]` does). Native parts: its join handles,
+//! `tokio::sync::oneshot` and `mpsc`, `Handle::spawn_blocking`, `tokio::time::sleep`,
+//! `tokio::net` (seen through `tokio-util`'s `compat` as `futures-io`).
 
 use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
 
+use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::{Builder, Handle, Runtime};
+use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
 
-use crate::contender::{Contender, Info, OneshotSender, Slot, Spawner};
-use crate::util::Expect;
+use crate::contender::{Contender, Info, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
+use crate::util::{loopback, Expect};
+
+impl<T: Send + 'static> MpscSender<T> for tokio::sync::mpsc::Sender<T> {
+    async fn send(&mut self, value: T) {
+        if tokio::sync::mpsc::Sender::send(self, value).await.is_err() {
+            panic!("tokio mpsc: receiver dropped");
+        }
+    }
+}
+
+impl<T: Send + 'static> MpscReceiver<T> for tokio::sync::mpsc::Receiver<T> {
+    fn recv(&mut self) -> impl Future<Output = Option<T>> + Send + '_ {
+        tokio::sync::mpsc::Receiver::recv(self)
+    }
+}
 
 impl<T: Send + 'static> OneshotSender<T> for tokio::sync::oneshot::Sender<T> {
     fn send(self, value: T) {
@@ -49,6 +69,52 @@ impl Spawner for Handle {
         let (tx, rx) = tokio::sync::oneshot::channel();
         (tx, Expect::new(rx, "tokio oneshot"))
     }
+
+    type Sleep = tokio::time::Sleep;
+
+    fn sleep(&self, duration: Duration) -> tokio::time::Sleep {
+        tokio::time::sleep(duration)
+    }
+
+    fn unconstrained<F: Future + Send>(future: F) -> impl Future<Output = F::Output> + Send {
+        tokio::task::unconstrained(future)
+    }
+
+    type MpscTx<T: Send + 'static> = tokio::sync::mpsc::Sender<T>;
+    type MpscRx<T: Send + 'static> = tokio::sync::mpsc::Receiver<T>;
+
+    fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
+        tokio::sync::mpsc::channel(capacity)
+    }
+
+    type Stream = Compat<TcpStream>;
+    type Listener = TcpListener;
+
+    async fn bind(&self) -> (TcpListener, SocketAddr) {
+        let listener = TcpListener::bind(loopback())
+            .await
+            .expect("tokio bind 127.0.0.1");
+        let addr = listener.local_addr().expect("tokio listener address");
+        (listener, addr)
+    }
+
+    async fn accept(listener: &TcpListener) -> Compat<TcpStream> {
+        let (stream, _) = listener.accept().await.expect("tokio accept");
+        stream.set_nodelay(true).expect("tokio nodelay");
+        stream.compat()
+    }
+
+    #[allow(clippy::manual_async_fn)] // an `async fn` would borrow `self`; this is 'static
+    fn connect(
+        &self,
+        addr: SocketAddr,
+    ) -> impl Future<Output = Compat<TcpStream>> + Send + 'static {
+        async move {
+            let stream = TcpStream::connect(addr).await.expect("tokio connect");
+            stream.set_nodelay(true).expect("tokio nodelay");
+            stream.compat()
+        }
+    }
 }
 
 /// tokio `multi_thread` runtime with 2 workers.
@@ -61,6 +127,7 @@ impl TokioMulti {
     pub(crate) fn new() -> Self {
         let runtime = Builder::new_multi_thread()
             .worker_threads(2)
+            .enable_all()
             .build()
             .expect("tokio multi_thread runtime");
         TokioMulti { runtime }
@@ -101,6 +168,7 @@ pub(crate) struct TokioCurrentThread {
 impl TokioCurrentThread {
     pub(crate) fn new() -> Self {
         let runtime = Builder::new_current_thread()
+            .enable_all()
             .build()
             .expect("tokio current_thread runtime");
         TokioCurrentThread { runtime }

@@ -1,92 +1,262 @@
-//! Wakewire: the pool executor (2 workers) and the local executor. Native parts: core
-//! `JoinHandle`s, `wakewire-reactor-blocking`'s `spawn_blocking`. Oneshot: `futures-channel`
-//! until Wakewire's channel reactor exists (footnoted in the report).
+//! Wakewire: the pool executor (2 workers) and the local executor, each in two integration
+//! modes. Native parts: core `JoinHandle`s, `wakewire-reactor-blocking`'s
+//! `spawn_blocking`, the channel reactor's oneshot and bounded mpsc, the timer reactor's
+//! `Sleep`, the mio reactor's TCP sockets.
+//!
+//! - **thread** (column `wakewire`): the timer and the socket reactor run on their own
+//!   lazily started threads; the executor parks in a plain thread parker. What a user gets
+//!   with no setup.
+//! - **park** (column `wakewire-park`): each executor thread parks in a `TimerPark` stacked
+//!   over a `ReactorPark`, so its idle time turns its own timer wheel and epoll; leaf futures
+//!   register with the park of the thread that creates them. Only the workloads with a
+//!   reactor (`timers`, `tcp_echo`) run in this mode.
 
+use std::cell::Cell;
 use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use wakewire_core::{BlockOn, JoinHandle, Spawn};
+use wakewire_core::{BlockOn, JoinHandle, Park, Spawn};
 use wakewire_executor_local::{LocalExecutor, Spawner as LocalSpawner};
 use wakewire_executor_pool::{Pool, PoolHandle};
 use wakewire_reactor_blocking::BlockingTask;
+use wakewire_reactor_channel::{mpsc, oneshot};
+use wakewire_reactor_mio::{Handle as NetHandle, Reactor, ReactorPark, TcpListener, TcpStream};
+use wakewire_reactor_timer::{Sleep, TimerHandle, TimerPark};
 
-use crate::contender::{Contender, Info, Slot, Spawner};
-use crate::runtimes::futures::{futures_oneshot, FuturesRx};
+use crate::contender::{Contender, Info, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
 use crate::util::Expect;
+use crate::workloads::Workload;
 
-/// Implements [`Spawner`] for a Wakewire handle type that implements core [`Spawn`].
-macro_rules! wakewire_spawner {
-    ($handle:ty) => {
-        impl Spawner for $handle {
-            type Join<T: Send + 'static> = Expect<JoinHandle<T>>;
-            type Blocking<T: Send + 'static> = Expect<BlockingTask<T>>;
-            type Tx<T: Send + 'static> = futures_channel::oneshot::Sender<T>;
-            type Rx<T: Send + 'static> = FuturesRx<T>;
+/// The executor park of the `park` mode: timer wheel over epoll.
+type StackedPark = TimerPark<ReactorPark>;
 
-            fn spawn<F>(&self, future: F) -> Self::Join<F::Output>
-            where
-                F: Future + Send + 'static,
-                F::Output: Send + 'static,
-            {
-                let handle = Spawn::spawn(self, future).expect("wakewire spawn");
-                Expect::new(handle, "wakewire task")
-            }
-
-            fn spawn_detached<F>(&self, future: F)
-            where
-                F: Future<Output = ()> + Send + 'static,
-            {
-                drop(Spawn::spawn(self, future).expect("wakewire spawn"));
-            }
-
-            fn spawn_blocking<F, T>(&self, job: F) -> Self::Blocking<T>
-            where
-                F: FnOnce() -> T + Send + 'static,
-                T: Send + 'static,
-            {
-                Expect::new(
-                    wakewire_reactor_blocking::spawn_blocking(job),
-                    "wakewire spawn_blocking",
-                )
-            }
-
-            fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>) {
-                futures_oneshot()
-            }
-        }
-    };
+thread_local! {
+    /// The index of the pool worker running on this thread (0 elsewhere), so leaf futures
+    /// made by a task register with that worker's park.
+    static WORKER: Cell<usize> = const { Cell::new(0) };
 }
 
-wakewire_spawner!(LocalSpawner);
-wakewire_spawner!(PoolHandle);
-
-/// Wakewire's `LocalExecutor`, driven by its `block_on`.
+/// Where a contender's leaf futures register: a timer and a socket reactor per executor
+/// thread (one pair in the `thread` mode: the global ones).
 #[derive(Debug)]
-pub(crate) struct WakewireLocal {
-    executor: LocalExecutor,
+struct Reactors {
+    per_thread: Vec<(TimerHandle, NetHandle)>,
 }
 
-impl WakewireLocal {
-    pub(crate) fn new() -> Self {
-        WakewireLocal {
-            executor: LocalExecutor::new(),
+impl Reactors {
+    fn threads() -> Arc<Reactors> {
+        let net = NetHandle::global().expect("wakewire global socket reactor");
+        Arc::new(Reactors {
+            per_thread: vec![(TimerHandle::current(), net)],
+        })
+    }
+
+    /// A fresh `TimerPark<ReactorPark>` and its handles.
+    fn stacked_park() -> (StackedPark, (TimerHandle, NetHandle)) {
+        let reactor = Reactor::new().expect("wakewire socket reactor");
+        let park = TimerPark::new(reactor.park());
+        let handles = (park.handle(), park.get_ref().handle());
+        (park, handles)
+    }
+
+    fn current(&self) -> &(TimerHandle, NetHandle) {
+        let index = WORKER.with(Cell::get);
+        &self.per_thread[index.min(self.per_thread.len() - 1)]
+    }
+}
+
+/// Spawns onto a Wakewire executor and makes leaf futures on its reactors.
+#[derive(Debug, Clone)]
+pub(crate) struct WakewireSpawner<S> {
+    spawn: S,
+    reactors: Arc<Reactors>,
+}
+
+impl<T: Send + 'static> OneshotSender<T> for oneshot::Sender<T> {
+    fn send(self, value: T) {
+        if oneshot::Sender::send(self, value).is_err() {
+            panic!("wakewire oneshot: receiver dropped");
         }
     }
 }
 
-impl Contender for WakewireLocal {
-    type Spawner = LocalSpawner;
+impl<T: Send + 'static> MpscSender<T> for mpsc::Sender<T> {
+    fn send(&mut self, value: T) -> impl Future<Output = ()> + Send + '_ {
+        let send = mpsc::Sender::send(self, value);
+        async move {
+            if send.await.is_err() {
+                panic!("wakewire mpsc: receiver dropped");
+            }
+        }
+    }
+}
+
+impl<T: Send + 'static> MpscReceiver<T> for mpsc::Receiver<T> {
+    fn recv(&mut self) -> impl Future<Output = Option<T>> + Send + '_ {
+        let recv = mpsc::Receiver::recv(self);
+        async move { recv.await.ok() }
+    }
+}
+
+impl<S: Spawn + Clone + Send + Sync + 'static> Spawner for WakewireSpawner<S> {
+    type Join<T: Send + 'static> = Expect<JoinHandle<T>>;
+    type Blocking<T: Send + 'static> = Expect<BlockingTask<T>>;
+    type Tx<T: Send + 'static> = oneshot::Sender<T>;
+    type Rx<T: Send + 'static> = Expect<oneshot::Receiver<T>>;
+    type Sleep = Sleep;
+    type MpscTx<T: Send + 'static> = mpsc::Sender<T>;
+    type MpscRx<T: Send + 'static> = mpsc::Receiver<T>;
+    type Stream = TcpStream;
+    type Listener = TcpListener;
+
+    fn spawn<F>(&self, future: F) -> Self::Join<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let handle = self.spawn.spawn(future).expect("wakewire spawn");
+        Expect::new(handle, "wakewire task")
+    }
+
+    fn spawn_detached<F>(&self, future: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        drop(self.spawn.spawn(future).expect("wakewire spawn"));
+    }
+
+    fn spawn_blocking<F, T>(&self, job: F) -> Self::Blocking<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        Expect::new(
+            wakewire_reactor_blocking::spawn_blocking(job),
+            "wakewire spawn_blocking",
+        )
+    }
+
+    fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>) {
+        let (tx, rx) = oneshot::channel();
+        (tx, Expect::new(rx, "wakewire oneshot"))
+    }
+
+    fn sleep(&self, duration: Duration) -> Sleep {
+        self.reactors.current().0.sleep(duration)
+    }
+
+    fn mpsc<T: Send + 'static>(capacity: usize) -> (mpsc::Sender<T>, mpsc::Receiver<T>) {
+        mpsc::bounded(capacity)
+    }
+
+    fn bind(&self) -> impl Future<Output = (TcpListener, SocketAddr)> + Send {
+        let net = self.reactors.current().1.clone();
+        async move {
+            let listener = TcpListener::bind_with(crate::util::loopback(), &net)
+                .expect("wakewire bind 127.0.0.1");
+            let addr = listener.local_addr().expect("wakewire listener address");
+            (listener, addr)
+        }
+    }
+
+    async fn accept(listener: &TcpListener) -> TcpStream {
+        let (stream, _) = listener.accept().await.expect("wakewire accept");
+        stream.set_nodelay(true).expect("wakewire nodelay");
+        stream
+    }
+
+    fn connect(&self, addr: SocketAddr) -> impl Future<Output = TcpStream> + Send + 'static {
+        let net = self.reactors.current().1.clone();
+        async move {
+            let stream = TcpStream::connect_with(addr, &net)
+                .await
+                .expect("wakewire connect");
+            stream.set_nodelay(true).expect("wakewire nodelay");
+            stream
+        }
+    }
+}
+
+/// The two integration modes, for the legend and for which workloads run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Threads,
+    Parked,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Threads => "wakewire",
+            Mode::Parked => "wakewire-park",
+        }
+    }
+
+    /// The `park` mode only differs from the `thread` mode where a reactor is involved.
+    fn runs(self, workload: Workload) -> bool {
+        self == Mode::Threads || matches!(workload, Workload::Timers | Workload::TcpEcho)
+    }
+}
+
+/// Wakewire's `LocalExecutor`, driven by its `block_on`.
+#[derive(Debug)]
+pub(crate) struct WakewireLocal<P: Park> {
+    executor: LocalExecutor<P>,
+    reactors: Arc<Reactors>,
+    mode: Mode,
+}
+
+impl WakewireLocal<wakewire_core::ThreadParker> {
+    /// Reactors on their own threads.
+    pub(crate) fn threads() -> Self {
+        WakewireLocal {
+            executor: LocalExecutor::new(),
+            reactors: Reactors::threads(),
+            mode: Mode::Threads,
+        }
+    }
+}
+
+impl WakewireLocal<StackedPark> {
+    /// The executor's idle thread drives its own timer and socket reactor.
+    pub(crate) fn parked() -> Self {
+        let (park, handles) = Reactors::stacked_park();
+        WakewireLocal {
+            executor: LocalExecutor::with_park(park),
+            reactors: Arc::new(Reactors {
+                per_thread: vec![handles],
+            }),
+            mode: Mode::Parked,
+        }
+    }
+}
+
+impl<P: Park> Contender for WakewireLocal<P> {
+    type Spawner = WakewireSpawner<LocalSpawner>;
 
     fn info(&self) -> Info {
         Info {
-            name: "wakewire",
+            name: self.mode.name(),
             slot: Slot::Single,
-            setup: "wakewire `LocalExecutor`",
+            setup: match self.mode {
+                Mode::Threads => "wakewire `LocalExecutor`; timer and socket reactor on their own threads",
+                Mode::Parked => "wakewire `LocalExecutor` parked in `TimerPark<ReactorPark>` (its idle thread drives timer and epoll)",
+            },
             repolls_in_place: false,
         }
     }
 
-    fn spawner(&self) -> LocalSpawner {
-        self.executor.spawner()
+    fn runs(&self, workload: Workload) -> bool {
+        self.mode.runs(workload)
+    }
+
+    fn spawner(&self) -> Self::Spawner {
+        WakewireSpawner {
+            spawn: self.executor.spawner(),
+            reactors: Arc::clone(&self.reactors),
+        }
     }
 
     fn spawns_remotely(&self) -> bool {
@@ -103,30 +273,73 @@ impl Contender for WakewireLocal {
 #[derive(Debug)]
 pub(crate) struct WakewirePool {
     pool: Pool,
+    reactors: Arc<Reactors>,
+    mode: Mode,
 }
 
+const WORKERS: usize = 2;
+
 impl WakewirePool {
-    pub(crate) fn new() -> Self {
+    /// Reactors on their own threads.
+    pub(crate) fn threads() -> Self {
         WakewirePool {
-            pool: Pool::builder().workers(2).build(),
+            pool: Pool::builder().workers(WORKERS).build(),
+            reactors: Reactors::threads(),
+            mode: Mode::Threads,
+        }
+    }
+
+    /// Each worker's idle time drives its own timer and socket reactor.
+    pub(crate) fn parked() -> Self {
+        let handles = Arc::new(Mutex::new(Vec::with_capacity(WORKERS)));
+        let made = Arc::clone(&handles);
+        let pool = Pool::builder()
+            .workers(WORKERS)
+            .on_thread_start(|index| WORKER.with(|worker| worker.set(index)))
+            .park_with(move |_index| {
+                let (park, pair) = Reactors::stacked_park();
+                made.lock().expect("handles").push(pair);
+                park
+            })
+            .build();
+        let per_thread = std::mem::take(&mut *handles.lock().expect("handles"));
+        assert_eq!(per_thread.len(), WORKERS, "one park per worker");
+        WakewirePool {
+            pool,
+            reactors: Arc::new(Reactors { per_thread }),
+            mode: Mode::Parked,
         }
     }
 }
 
 impl Contender for WakewirePool {
-    type Spawner = PoolHandle;
+    type Spawner = WakewireSpawner<PoolHandle>;
 
     fn info(&self) -> Info {
         Info {
-            name: "wakewire",
+            name: self.mode.name(),
             slot: Slot::Multi,
-            setup: "wakewire `Pool`, 2 workers",
+            setup: match self.mode {
+                Mode::Threads => {
+                    "wakewire `Pool`, 2 workers; timer and socket reactor on their own threads"
+                }
+                Mode::Parked => {
+                    "wakewire `Pool`, 2 workers, each parked in its own `TimerPark<ReactorPark>`"
+                }
+            },
             repolls_in_place: false,
         }
     }
 
-    fn spawner(&self) -> PoolHandle {
-        self.pool.handle()
+    fn runs(&self, workload: Workload) -> bool {
+        self.mode.runs(workload)
+    }
+
+    fn spawner(&self) -> Self::Spawner {
+        WakewireSpawner {
+            spawn: self.pool.handle(),
+            reactors: Arc::clone(&self.reactors),
+        }
     }
 
     fn spawns_remotely(&self) -> bool {

@@ -3,13 +3,16 @@
 
 mod blocking;
 mod messaging;
+mod mpsc;
 mod spawning;
+mod tcp_echo;
+mod timers;
 
 use std::time::Duration;
 
 use crate::contender::Contender;
 
-/// A workload of BENCHMARKS.md that this harness implements so far.
+/// A workload of BENCHMARKS.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Workload {
     SpawnMany,
@@ -18,18 +21,24 @@ pub(crate) enum Workload {
     PingPong,
     ChainedSpawn,
     WakeLatency,
+    Timers,
+    Mpsc,
+    TcpEcho,
     Blocking,
 }
 
 impl Workload {
     /// In report order.
-    pub(crate) const ALL: [Workload; 7] = [
+    pub(crate) const ALL: [Workload; 10] = [
         Workload::SpawnMany,
         Workload::SpawnRemote,
         Workload::YieldMany,
         Workload::PingPong,
         Workload::ChainedSpawn,
         Workload::WakeLatency,
+        Workload::Timers,
+        Workload::Mpsc,
+        Workload::TcpEcho,
         Workload::Blocking,
     ];
 
@@ -41,12 +50,24 @@ impl Workload {
             Workload::PingPong => "ping_pong",
             Workload::ChainedSpawn => "chained_spawn",
             Workload::WakeLatency => "wake_latency",
+            Workload::Timers => "timers",
+            Workload::Mpsc => "mpsc",
+            Workload::TcpEcho => "tcp_echo",
             Workload::Blocking => "blocking",
         }
     }
 
     pub(crate) fn from_name(name: &str) -> Option<Workload> {
         Workload::ALL.into_iter().find(|w| w.name() == name)
+    }
+
+    /// At most this many measured rounds: a full `tcp_echo` run takes seconds per
+    /// contender, so it gets fewer rounds than the rest.
+    pub(crate) fn max_rounds(self) -> usize {
+        match self {
+            Workload::TcpEcho => 7,
+            _ => usize::MAX,
+        }
     }
 
     /// Operations in one run, for ns/op.
@@ -57,6 +78,9 @@ impl Workload {
             Workload::PingPong => counts.pairs * counts.round_trips,
             Workload::ChainedSpawn => counts.chain,
             Workload::WakeLatency => counts.wakes,
+            Workload::Timers => counts.timers,
+            Workload::Mpsc => counts.producers * counts.per_producer,
+            Workload::TcpEcho => counts.connections * counts.messages,
             Workload::Blocking => counts.blocking_tasks * counts.jobs_per_task,
         };
         ops as u64
@@ -73,6 +97,13 @@ pub(crate) struct Counts {
     pub(crate) round_trips: usize,
     pub(crate) chain: usize,
     pub(crate) wakes: usize,
+    pub(crate) timers: usize,
+    pub(crate) producers: usize,
+    pub(crate) per_producer: usize,
+    pub(crate) capacity: usize,
+    pub(crate) connections: usize,
+    pub(crate) messages: usize,
+    pub(crate) message_size: usize,
     pub(crate) blocking_tasks: usize,
     pub(crate) jobs_per_task: usize,
     /// Iterations of [`blocking::cpu_work`] that take about 10 µs on this machine.
@@ -95,6 +126,13 @@ impl Counts {
             round_trips: 10,
             chain: 1_000 / div,
             wakes: 10_000 / div,
+            timers: 100_000 / div,
+            producers: 4,
+            per_producer: 100_000 / div,
+            capacity: 1024,
+            connections: 50,
+            messages: 10_000 / div,
+            message_size: 64,
             blocking_tasks,
             jobs_per_task,
             work_iterations,
@@ -127,6 +165,19 @@ pub(crate) fn run<C: Contender>(
             counts.round_trips,
         )),
         Workload::WakeLatency => Some(messaging::wake_latency(contender, counts.wakes)),
+        Workload::Timers => Some(timers::timers(contender, counts.timers)),
+        Workload::Mpsc => Some(mpsc::mpsc(
+            contender,
+            counts.producers,
+            counts.per_producer,
+            counts.capacity,
+        )),
+        Workload::TcpEcho => Some(tcp_echo::tcp_echo(
+            contender,
+            counts.connections,
+            counts.messages,
+            counts.message_size,
+        )),
         Workload::Blocking => Some(blocking::blocking(contender, counts)),
     }
 }

@@ -22,6 +22,9 @@ struct Recording<P> {
     inner: P,
     log: Rc<RefCell<Vec<(&'static str, Call)>>>,
     name: &'static str,
+    /// Told each time a blocking park begins, so a test can wake the thread only once it
+    /// is really on its way to sleep.
+    parking: Option<mpsc::Sender<()>>,
 }
 
 impl<P: Park> Park for Recording<P> {
@@ -33,6 +36,9 @@ impl<P: Park> Park for Recording<P> {
 
     fn park(&mut self) -> io::Result<()> {
         self.log.borrow_mut().push((self.name, Call::Park));
+        if let Some(parking) = &self.parking {
+            let _ = parking.send(());
+        }
         self.inner.park()
     }
 
@@ -43,6 +49,9 @@ impl<P: Park> Park for Recording<P> {
             Call::Park
         };
         self.log.borrow_mut().push((self.name, call));
+        if let (Some(parking), Call::Park) = (&self.parking, call) {
+            let _ = parking.send(());
+        }
         self.inner.park_timeout(timeout)
     }
 }
@@ -50,21 +59,27 @@ impl<P: Park> Park for Recording<P> {
 #[test]
 fn idle_executor_parks_through_every_layer_and_is_unparked_by_a_remote_wake() {
     let log = Rc::new(RefCell::new(Vec::new()));
+    let (parking_tx, parking_rx) = mpsc::channel();
     let bottom = Recording {
         inner: ThreadParker::new(),
         log: log.clone(),
         name: "bottom",
+        parking: Some(parking_tx),
     };
     let top = Recording {
         inner: bottom,
         log: log.clone(),
         name: "top",
+        parking: None,
     };
     let ex = LocalExecutor::with_park(top);
     let (tx, rx) = mpsc::channel::<u32>();
     let (waker_tx, waker_rx) = mpsc::channel::<std::task::Waker>();
     let remote = thread::spawn(move || {
         let waker = waker_rx.recv().unwrap();
+        // Wake only once the executor is parking (a thread parker keeps an early unpark,
+        // so there is no race): otherwise it may see the wake before it ever parks.
+        parking_rx.recv().unwrap();
         tx.send(42).unwrap();
         waker.wake();
     });
@@ -96,6 +111,7 @@ fn busy_executor_turns_its_park_without_blocking() {
         inner: ThreadParker::new(),
         log: log.clone(),
         name: "park",
+        parking: None,
     };
     let ex = LocalExecutor::with_park(park);
     // 200 tasks x 10 yields keep the queue busy for ~2000 polls.
