@@ -103,9 +103,35 @@ pub struct Runnable {
 }
 
 thread_local! {
-    /// Set while a `Runnable` is completing a cancelled task: the task's `CatchUnwind`
-    /// then drops the user's future and returns the cancellation instead of polling.
-    static CANCELLING: Cell<bool> = const { Cell::new(false) };
+    /// The task a `Runnable` is completing as cancelled on this thread, if any: that task's
+    /// `CatchUnwind` then drops the user's future and returns the cancellation instead of
+    /// polling.
+    ///
+    /// It names the task rather than being a plain flag because the user's destructor runs
+    /// while it is set, and that destructor may drive another executor on this thread (a
+    /// `block_on` on a second executor during shutdown): that executor's tasks must be
+    /// polled as usual, not taken for cancelled ones.
+    static CANCELLING: Cell<Option<TaskId>> = const { Cell::new(None) };
+}
+
+/// Sets this thread's [`CANCELLING`] task until dropped, then restores the one before (a
+/// cancellation nested in a cancelled future's destructor), also when unwinding.
+struct CancellingScope {
+    outer: Option<TaskId>,
+}
+
+impl CancellingScope {
+    fn enter(task: TaskId) -> Self {
+        CancellingScope {
+            outer: CANCELLING.with(|cancelling| cancelling.replace(Some(task))),
+        }
+    }
+}
+
+impl Drop for CancellingScope {
+    fn drop(&mut self) {
+        CANCELLING.with(|cancelling| cancelling.set(self.outer));
+    }
 }
 
 impl Runnable {
@@ -150,9 +176,8 @@ impl Runnable {
 
 /// Completes a task with a cancellation instead of polling its future.
 fn run_cancelled(inner: async_task::Runnable<TaskMeta>) {
-    let outer = CANCELLING.with(|cancelling| cancelling.replace(true));
+    let _cancelling = CancellingScope::enter(inner.metadata().id);
     inner.run();
-    CANCELLING.with(|cancelling| cancelling.set(outer));
 }
 
 impl Drop for Runnable {
@@ -296,7 +321,7 @@ impl<F: Future> Future for CatchUnwind<F> {
             // async-task never polls a task again after it returned Ready.
             unreachable!("task polled after completion");
         };
-        if CANCELLING.with(Cell::get) {
+        if CANCELLING.with(Cell::get) == Some(*this.id) {
             let _ = drop_quietly(slot);
             return Poll::Ready(Err(JoinError::cancelled(*this.id)));
         }
