@@ -105,6 +105,10 @@ impl PoolBuilder {
     }
 
     /// Calls `hook(index)` on each worker thread before it runs any task.
+    ///
+    /// A panic in the hook is caught and reported (a `tracing` error, and
+    /// [`PoolMetrics::caught_panics`](crate::PoolMetrics::caught_panics)); the worker then
+    /// runs tasks as usual.
     pub fn on_thread_start(mut self, hook: impl Fn(usize) + Send + Sync + 'static) -> Self {
         self.on_start = Some(Arc::new(hook));
         self
@@ -112,6 +116,9 @@ impl PoolBuilder {
 
     /// Calls `hook(index)` on each worker thread after it ran its last task and dropped
     /// its queue, just before the thread ends.
+    ///
+    /// A panic in the hook is caught and reported like one in
+    /// [`on_thread_start`](Self::on_thread_start).
     pub fn on_thread_stop(mut self, hook: impl Fn(usize) + Send + Sync + 'static) -> Self {
         self.on_stop = Some(Arc::new(hook));
         self
@@ -141,6 +148,12 @@ impl PoolBuilder {
     ///
     /// A busy worker also calls `park_timeout(Duration::ZERO)` every few dozen polls, so
     /// a reactor driven by the park makes progress under load.
+    ///
+    /// A park that panics is treated like one that returns an error: the panic is caught
+    /// and reported (a `tracing` error, and
+    /// [`PoolMetrics::caught_panics`](crate::PoolMetrics::caught_panics)), and the worker
+    /// goes on with its tasks, parking again when it has none. No task is lost; a park that
+    /// panics every time makes an idle worker spin.
     pub fn park_with<P, F>(mut self, mut factory: F) -> Self
     where
         P: Park + Send + 'static,

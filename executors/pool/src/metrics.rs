@@ -29,6 +29,10 @@ pub struct PoolMetrics {
     pub thread_stops: u64,
     /// Polls that ran longer than the blocked-poll threshold.
     pub blocked_polls: u64,
+    /// Panics caught in user code a worker calls outside any task: the thread start and
+    /// stop hooks and the park. Each is also reported as a `tracing` error; the worker
+    /// goes on. (A panic in a task is the task's: it reaches its `JoinHandle`.)
+    pub caught_panics: u64,
 }
 
 /// Per-worker counters, written only by their worker (a load and a store, no locked
@@ -56,6 +60,7 @@ pub(crate) struct PoolCounters {
     pub(crate) unparks: AtomicU64,
     pub(crate) thread_starts: AtomicU64,
     pub(crate) thread_stops: AtomicU64,
+    pub(crate) caught_panics: AtomicU64,
     /// Tasks spawned, and task futures dropped, by threads that are not workers.
     pub(crate) outside_spawned: AtomicU64,
     pub(crate) outside_dropped: AtomicU64,

@@ -167,7 +167,8 @@ impl Pool {
         let current = thread::current().id();
         for thread in self.threads.drain(..) {
             if thread.thread().id() != current {
-                // A worker that panicked outside any task (a hook) has already exited.
+                // Panics in tasks, hooks and the park are caught on the worker; a thread
+                // that ended by some other panic has reported its exit all the same.
                 let _ = thread.join();
             }
         }

@@ -262,6 +262,7 @@ impl Shared {
             thread_starts: self.counters.thread_starts.load(Ordering::Relaxed),
             thread_stops: self.counters.thread_stops.load(Ordering::Relaxed),
             blocked_polls: sum(|c| &c.blocked_polls),
+            caught_panics: self.counters.caught_panics.load(Ordering::Relaxed),
         }
     }
 }

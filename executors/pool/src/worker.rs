@@ -13,7 +13,9 @@
 //!    it, and stealing it would bounce a chain of spawns between cores);
 //! 6. a short spin repeating 4–5, then sleep in the park.
 
+use std::any::Any;
 use std::cell::Cell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,7 +49,9 @@ const PATIENT_ROUNDS: u32 = 8;
 #[cfg(shuttle)]
 const PATIENT_ROUNDS: u32 = 1;
 
-/// Reports a worker thread's exit, whether it returned or unwound.
+/// Reports a worker thread's exit, whether it returned or unwound. Dropped after the
+/// [`WorkerLoop`] (whose `Drop` hands any task still queued on this worker to the
+/// injector), so the last worker's sweep finds every task.
 struct Leave {
     shared: Arc<Shared>,
     index: usize,
@@ -106,40 +110,50 @@ impl WorkerLoop {
     }
 
     /// Runs tasks until shutdown, then drops the tasks left in the local queue.
-    pub(crate) fn run(mut self) {
+    ///
+    /// A panic in the user's code that the worker calls outside any task (the start and
+    /// stop hooks, the park) is caught and reported, and the worker goes on with its
+    /// tasks (see [`catch_user_panic`]).
+    pub(crate) fn run(self) {
         let index = self.local.index;
-        // Runs even if a hook or the park panics, so shutdown never waits for this thread.
+        // Dropped last, even when unwinding, so shutdown never waits for this thread.
         let _leave = Leave {
             shared: Arc::clone(&self.shared),
             index,
         };
+        // Dropped before `_leave`: if the loop unwinds, its `Drop` moves the tasks still
+        // queued here to the injector before the exit is reported.
+        let mut worker = self;
         let enter = wakewire_core::enter::enter()
             .expect("a pool worker thread is already running an executor");
-        CURRENT.with(|current| *current.borrow_mut() = Some(Rc::clone(&self.local)));
-        if let Some(hook) = &self.shared.config.on_start {
-            hook(index);
+        CURRENT.with(|current| *current.borrow_mut() = Some(Rc::clone(&worker.local)));
+        if let Some(hook) = &worker.shared.config.on_start {
+            catch_user_panic(&worker.shared, index, "on_thread_start hook", || {
+                hook(index)
+            });
         }
-        while !self.shared.is_shutdown() {
-            match self.next_task() {
-                Some(runnable) => self.run_task(runnable),
-                None => self.idle(),
+        while !worker.shared.is_shutdown() {
+            match worker.next_task() {
+                Some(runnable) => worker.run_task(runnable),
+                None => worker.idle(),
             }
         }
-        self.drain_local();
+        worker.drain_local();
         clear_current();
         drop(enter);
-        if let Some(hook) = &self.shared.config.on_stop {
-            hook(index);
+        if let Some(hook) = &worker.shared.config.on_stop {
+            catch_user_panic(&worker.shared, index, "on_thread_stop hook", || hook(index));
         }
-        // Drops the local queue (empty by now) before `_leave` reports the exit.
-        drop(self);
+        // Drops the local queue (empty by now) and the park before `_leave` reports the
+        // exit.
+        drop(worker);
     }
 
     /// Steps 1–4 of the module docs: work this worker can take without searching.
     fn next_task(&mut self) -> Option<Runnable> {
         self.tick = self.tick.wrapping_add(1);
         if self.tick % INJECTOR_INTERVAL == 0 {
-            let _ = self.park.park_timeout(Duration::ZERO);
+            let _ = self.turn_park();
             if let Some(runnable) = self.shared.pop_injected(&self.local.queue) {
                 self.lifo_streak = 0;
                 return Some(runnable);
@@ -256,9 +270,14 @@ impl WorkerLoop {
                 return;
             }
             bump(&self.counters().parks);
-            if let Err(error) = self.park.park() {
-                tracing::error!(worker = index, %error, "worker park failed; retrying");
-                thread::yield_now();
+            // A panicking park is reported and then treated like a spurious wakeup.
+            match catch_user_panic(&self.shared, index, "park", || self.park.park()) {
+                Some(Ok(())) => {}
+                Some(Err(error)) => {
+                    tracing::error!(worker = index, %error, "worker park failed; retrying");
+                    thread::yield_now();
+                }
+                None => thread::yield_now(),
             }
             if self.shared.idle.was_notified(index) {
                 // The notifier counted us as searching.
@@ -266,6 +285,14 @@ impl WorkerLoop {
                 return;
             }
         }
+    }
+
+    /// A busy worker's non-blocking turn of its park (for reactors driven by it). Errors
+    /// are ignored here: the sleeping path reports them.
+    fn turn_park(&mut self) -> Option<std::io::Result<()>> {
+        catch_user_panic(&self.shared, self.local.index, "park", || {
+            self.park.park_timeout(Duration::ZERO)
+        })
     }
 
     /// Drops what is left in the LIFO slot and local queue (shutdown). Dropping a task can
@@ -279,4 +306,67 @@ impl WorkerLoop {
             }
         }
     }
+}
+
+impl Drop for WorkerLoop {
+    /// After a normal exit the local queue and LIFO slot are empty. If the run loop
+    /// unwound (a bug: user code it calls is caught), hand what they hold to the injector,
+    /// where another worker runs it or the shutdown sweep drops it, and give up the
+    /// searching role so the idle bookkeeping still wakes sleepers.
+    fn drop(&mut self) {
+        clear_current();
+        if std::mem::take(&mut self.searching) {
+            self.shared.idle.end_searching();
+        }
+        let mut handed_over = false;
+        while let Some(runnable) = self.local.lifo.take().or_else(|| self.local.queue.pop()) {
+            self.shared.injector.push(runnable);
+            handed_over = true;
+        }
+        if handed_over {
+            self.shared.notify_one();
+        }
+    }
+}
+
+/// Runs user code that is not a task (a hook, the park) on worker `index`. A panic in it
+/// is caught, reported (a `tracing` error and [`PoolMetrics::caught_panics`]) and
+/// swallowed, and `None` returned: the worker keeps its queued tasks and goes on, as it
+/// does after a task panics. Unwinding out of the run loop instead would take the worker
+/// away from the tasks in its local queue and LIFO slot.
+///
+/// [`PoolMetrics::caught_panics`]: crate::PoolMetrics::caught_panics
+fn catch_user_panic<R>(
+    shared: &Shared,
+    index: usize,
+    what: &'static str,
+    f: impl FnOnce() -> R,
+) -> Option<R> {
+    let payload = match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(value) => return Some(value),
+        Err(payload) => payload,
+    };
+    shared
+        .counters
+        .caught_panics
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    tracing::error!(
+        worker = index,
+        panic = panic_message(&*payload),
+        "the pool worker's {what} panicked; the worker goes on"
+    );
+    // A payload whose own `Drop` panics must not unwind out of the worker either.
+    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
+        std::mem::forget(again);
+    }
+    None
+}
+
+/// The text of a panic payload, when it is a string.
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&'static str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(not a string)")
 }
