@@ -7,19 +7,27 @@
 //! | --- | --- | --- |
 //! | [`core`] | `wakewire-core`: the traits every part shares | always |
 //! | [`local`] | `wakewire-executor-local`: a single-threaded executor | `local` (default) |
+//! | [`pool`] | `wakewire-executor-pool`: a multi-threaded, work-stealing executor | `pool` (default) |
 //! | [`timer`] | `wakewire-reactor-timer`: sleep, interval, timeout on a timing wheel | `timer` (default) |
 //! | [`channel`] | `wakewire-reactor-channel`: mpsc, oneshot, broadcast, watch, Notify | `channel` (default) |
 //! | [`net`] | `wakewire-reactor-mio`: TCP, UDP, Unix sockets and any fd, on mio | `mio` (default) |
 //! | [`blocking`] | `wakewire-reactor-blocking`: `spawn_blocking` on an elastic thread pool | `blocking` (default) |
 //!
+//! Code written against the core traits runs on either executor:
+//!
 //! ```
-//! # #[cfg(feature = "local")] {
+//! # #[cfg(all(feature = "local", feature = "pool"))] {
 //! use wakewire::core::{BlockOn, Spawn};
 //! use wakewire::local::LocalExecutor;
+//! use wakewire::pool::Pool;
 //!
-//! let ex = LocalExecutor::new();
-//! let task = ex.spawn(async { 1 + 1 }).unwrap();
-//! assert_eq!(ex.block_on(task).unwrap(), 2);
+//! fn double_on<E: Spawn + BlockOn>(ex: &E) -> u32 {
+//!     let task = ex.spawn(async { 1 + 1 }).unwrap();
+//!     ex.block_on(task).unwrap() * 2
+//! }
+//!
+//! assert_eq!(double_on(&LocalExecutor::new()), 4);
+//! assert_eq!(double_on(&Pool::builder().workers(2).build()), 4);
 //! # }
 //! ```
 #![doc(test(attr(deny(warnings))))]
@@ -29,6 +37,9 @@ pub use wakewire_core as core;
 
 #[cfg(feature = "local")]
 pub use wakewire_executor_local as local;
+
+#[cfg(feature = "pool")]
+pub use wakewire_executor_pool as pool;
 
 #[cfg(feature = "timer")]
 pub use wakewire_reactor_timer as timer;

@@ -1,16 +1,22 @@
 //! The command line of BENCHMARKS.md:
-//! `cargo run --release -p wakewire-bench -- [--quick] [--only WORKLOAD] [--json PATH] [--write-results]`.
+//! `cargo run --release -p wakewire-bench -- [--quick] [--only WORKLOAD] [--json PATH] [--write-results]`,
+//! plus `--contender` to run a subset of the contenders (for profiling one of them).
 
 use std::path::PathBuf;
 
+use crate::contender::{Info, Slot};
 use crate::workloads::Workload;
 
-pub(crate) const USAGE: &str = "usage: cargo run --release -p wakewire-bench -- [--quick] [--only WORKLOAD] [--json PATH] [--write-results]
+pub(crate) const USAGE: &str = "usage: cargo run --release -p wakewire-bench -- [--quick] [--only WORKLOAD] [--json PATH] [--write-results] [--contender NAME[:SLOT]]
 
   --quick            shrink counts ~10x (the whole suite in under a minute)
   --only WORKLOAD    run one workload (repeat, or separate with commas, for several)
   --json PATH        also write the results as one JSON object to PATH
-  --write-results    also write the table to bench/RESULTS.md, with the machine description";
+  --write-results    also write the table to bench/RESULTS.md, with the machine description
+  --contender NAME[:SLOT]
+                     run only this column (wakewire, wakewire-park, tokio, async-executor,
+                     futures), optionally only one slot (multi, single); repeatable or
+                     comma-separated. For profiling one runtime: no ratios without peers";
 
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Args {
@@ -20,6 +26,8 @@ pub(crate) struct Args {
     pub(crate) json: Option<PathBuf>,
     pub(crate) write_results: bool,
     pub(crate) help: bool,
+    /// Empty: every contender. Otherwise `(column, slot or any)`.
+    pub(crate) contenders: Vec<(String, Option<Slot>)>,
 }
 
 impl Args {
@@ -54,10 +62,33 @@ impl Args {
                         }
                     }
                 }
+                "--contender" => {
+                    let names = args.next().ok_or("--contender needs a NAME")?;
+                    for name in names.split(',') {
+                        let (column, slot) = match name.split_once(':') {
+                            None => (name, None),
+                            Some((column, "multi")) => (column, Some(Slot::Multi)),
+                            Some((column, "single")) => (column, Some(Slot::Single)),
+                            Some((_, slot)) => {
+                                return Err(format!("unknown slot `{slot}`; known: multi, single"))
+                            }
+                        };
+                        parsed.contenders.push((column.to_owned(), slot));
+                    }
+                }
                 other => return Err(format!("unknown argument `{other}`")),
             }
         }
         Ok(parsed)
+    }
+
+    /// Whether the contender described by `info` was asked for.
+    pub(crate) fn wants(&self, info: &Info) -> bool {
+        self.contenders.is_empty()
+            || self
+                .contenders
+                .iter()
+                .any(|(name, slot)| name == info.name && slot.is_none_or(|s| s == info.slot))
     }
 
     /// The workloads to run, in report order.
@@ -104,6 +135,22 @@ mod tests {
     #[test]
     fn no_flags_runs_everything_in_order() {
         assert_eq!(parse(&[]).unwrap().workloads(), Workload::ALL);
+    }
+
+    #[test]
+    fn contender_filter() {
+        let args = parse(&["--contender", "wakewire:multi,tokio"]).unwrap();
+        let info = |name, slot| Info {
+            name,
+            slot,
+            setup: "",
+            repolls_in_place: false,
+        };
+        assert!(args.wants(&info("wakewire", Slot::Multi)));
+        assert!(!args.wants(&info("wakewire", Slot::Single)));
+        assert!(args.wants(&info("tokio", Slot::Single)));
+        assert!(!args.wants(&info("futures", Slot::Multi)));
+        assert!(parse(&["--contender", "tokio:both"]).is_err());
     }
 
     #[test]

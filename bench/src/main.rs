@@ -59,7 +59,8 @@ fn main() -> ExitCode {
         if args.quick { " (--quick)" } else { "" }
     );
 
-    let contenders = runtimes::all();
+    let mut contenders = runtimes::all();
+    contenders.retain(|c| args.wants(&c.info()));
     let legend = contenders.iter().map(|c| c.info()).collect();
     let (rows, lines) = runner::run_all(&contenders, &args.workloads(), &counts, rounds);
     drop(contenders);

@@ -11,6 +11,7 @@ use std::time::Duration;
 use wakewire_core::waker::counting_waker;
 use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
+use wakewire_executor_pool::Pool;
 use wakewire_reactor_blocking::{spawn_blocking, BlockingPool};
 
 use util::{wait_until, watchdog, Gate};
@@ -36,6 +37,32 @@ fn completes_under_the_local_executor() {
     let spawned = ex.spawn(sum_of_jobs(&pool)).unwrap();
     assert_eq!(ex.block_on(spawned).unwrap(), SUM_OF_SQUARES);
     assert_eq!(ex.block_on(sum_of_jobs(&pool)), SUM_OF_SQUARES);
+}
+
+#[test]
+fn completes_under_the_pool_executor() {
+    let _dog = watchdog("pool", Duration::from_secs(20));
+    let pool = BlockingPool::builder().max_threads(3).build();
+    let ex = Pool::builder().workers(2).build();
+    let tasks: Vec<_> = (0..4)
+        .map(|_| ex.spawn(sum_of_jobs(&pool)).unwrap())
+        .collect();
+    for task in tasks {
+        assert_eq!(ex.block_on(task).unwrap(), SUM_OF_SQUARES);
+    }
+    assert_eq!(ex.block_on(sum_of_jobs(&pool)), SUM_OF_SQUARES);
+}
+
+#[test]
+fn completes_under_async_executor() {
+    let _dog = watchdog("async-executor", Duration::from_secs(20));
+    let pool = BlockingPool::builder().max_threads(3).build();
+    let ex = async_executor::Executor::new();
+    let task = ex.spawn(sum_of_jobs(&pool));
+    assert_eq!(
+        futures_executor::block_on(ex.run(task)),
+        SUM_OF_SQUARES
+    );
 }
 
 #[test]

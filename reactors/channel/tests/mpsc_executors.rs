@@ -1,5 +1,6 @@
-//! mpsc scenarios run on Wakewire's local executor, futures' LocalPool and tokio's
-//! current_thread runtime: the channel names no executor and works under each.
+//! mpsc scenarios run on Wakewire's local executor, futures' LocalPool, async-executor's
+//! LocalExecutor and tokio's current_thread runtime: the channel names no executor and
+//! works under each.
 #![cfg(not(loom))]
 
 mod util;

@@ -54,6 +54,16 @@ pub fn run_tokio(scenario: impl FnOnce(Spawner) -> LocalBoxFuture) {
     rt.block_on(set.run_until(scenario(spawner)));
 }
 
+/// Runs `scenario` on async-executor's `LocalExecutor` (smol's), driven by
+/// futures-executor's `block_on`.
+pub fn run_async_executor(scenario: impl FnOnce(Spawner) -> LocalBoxFuture) {
+    let _watchdog = Watchdog::arm("run_async_executor", Duration::from_secs(20));
+    let ex = Rc::new(async_executor::LocalExecutor::new());
+    let local = Rc::clone(&ex);
+    let spawner = Spawner(Rc::new(move |f| local.spawn(f).detach()));
+    futures_executor::block_on(ex.run(scenario(spawner)));
+}
+
 /// One `#[test]` per executor for each `scenario: fn(Spawner) -> LocalBoxFuture`.
 #[macro_export]
 macro_rules! on_every_executor {
@@ -71,6 +81,10 @@ macro_rules! on_every_executor {
                 #[test]
                 fn tokio_current_thread() {
                     $crate::util::run_tokio(super::$scenario);
+                }
+                #[test]
+                fn async_executor_local() {
+                    $crate::util::run_async_executor(super::$scenario);
                 }
             }
         )*
