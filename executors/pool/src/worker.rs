@@ -132,8 +132,17 @@ impl WorkerLoop {
                 hook(index)
             });
         }
-        while !worker.shared.is_shutdown() {
-            match worker.next_task() {
+        loop {
+            let next = worker.next_task();
+            // Checked between taking a task and polling it (taking one may have turned the
+            // park): once shutdown has begun, only polls already running may finish.
+            if worker.shared.is_shutdown() {
+                if let Some(runnable) = next {
+                    worker.local.queue.push(runnable);
+                }
+                break;
+            }
+            match next {
                 Some(runnable) => worker.run_task(runnable),
                 None => worker.idle(),
             }
@@ -201,6 +210,12 @@ impl WorkerLoop {
     fn idle(&mut self) {
         for round in 0..SPIN_ROUNDS {
             if let Some(runnable) = self.search(round >= PATIENT_ROUNDS) {
+                if self.shared.is_shutdown() {
+                    // Shutdown began while we searched: only polls already running may
+                    // finish. Leave the task where the run loop's drain drops it.
+                    self.local.queue.push(runnable);
+                    return;
+                }
                 self.run_task(runnable);
                 return;
             }
@@ -369,4 +384,71 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(not a string)")
+}
+
+/// The run loop's private invariants that no public API can reach deterministically.
+#[cfg(all(test, not(loom), not(shuttle)))]
+mod tests {
+    use std::future::pending;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use wakewire_core::{Park, ThreadParker, Unpark};
+
+    use super::*;
+    use crate::shared::Config;
+
+    fn one_worker() -> (Arc<Shared>, WorkerLoop) {
+        let queue = Worker::new_fifo();
+        let park = ThreadParker::new();
+        let unpark = park.unpark();
+        let shared = Arc::new(Shared::new(
+            vec![queue.stealer()],
+            vec![Box::new(move || unpark.unpark())],
+            Config {
+                on_start: None,
+                on_stop: None,
+                blocked_threshold: None,
+                on_blocked: None,
+            },
+        ));
+        let worker = WorkerLoop::new(Arc::clone(&shared), 0, queue, Box::new(park));
+        (shared, worker)
+    }
+
+    /// Shutdown begins after the run loop's check and before an idle worker's search
+    /// finds a task (here, in the injector): the task must not be polled ("lets running
+    /// polls finish, drops the rest"), only dropped, once, by the worker's drain.
+    #[test]
+    fn idle_does_not_poll_a_task_found_after_shutdown_began() {
+        let (shared, mut worker) = one_worker();
+        let polls = Arc::new(AtomicUsize::new(0));
+        let drops = Arc::new(AtomicUsize::new(0));
+        struct CountDrop(Arc<AtomicUsize>);
+        impl Drop for CountDrop {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let (counted, guard) = (Arc::clone(&polls), CountDrop(Arc::clone(&drops)));
+        // From a thread that is no worker: the task waits in the injector.
+        let handle = shared
+            .spawn(async move {
+                let _guard = guard;
+                counted.fetch_add(1, Ordering::SeqCst);
+                pending::<()>().await
+            })
+            .unwrap();
+        shared.begin_shutdown();
+        worker.idle();
+        assert_eq!(
+            polls.load(Ordering::SeqCst),
+            0,
+            "polled after shutdown began"
+        );
+        worker.drain_local();
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+        assert!(handle.is_finished());
+        drop(worker);
+        assert!(shared.tracker.is_empty());
+    }
 }
