@@ -72,9 +72,10 @@
 //!   erases a newer event. The latest waker of each direction is the one woken.
 //! - **Errors, not hangs.** `WouldBlock`/`Interrupted` stay inside; EOF is `Ok(0)` every
 //!   time; a write of 0 bytes is `WriteZero`; resets surface as `io::Error`; `EMFILE` on
-//!   accept reaches the caller. Dropping a [`Reactor`] wakes every pending future with
-//!   [`ReactorShutdown`]. Registering an fd twice is `AlreadyExists` and leaves the first
-//!   registration working.
+//!   accept reaches the caller; an error event (a refused UDP datagram) is returned once,
+//!   then the operation waits again instead of spinning. Dropping a [`Reactor`] wakes
+//!   every pending future with [`ReactorShutdown`]. Registering an fd twice is
+//!   `AlreadyExists` and leaves the first registration working.
 //!
 //! # Where things are
 //!

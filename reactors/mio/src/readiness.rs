@@ -6,8 +6,10 @@ use std::ops::{BitOr, BitOrAssign};
 /// A set of readiness flags carried by an [`Event`](crate::Event).
 ///
 /// `READABLE`/`WRITABLE` are edges: they are cleared when an operation hits `WouldBlock`.
-/// `READ_CLOSED`/`WRITE_CLOSED` are final: once the peer closed a direction, every later
+/// `READ_CLOSED`/`WRITE_CLOSED` stay set: once the peer closed a direction, every later
 /// operation in it goes straight to the system call (which then reports EOF or the error).
+/// They are cleared only when such a call gets `WouldBlock` — proof that the direction is
+/// not closed after all (an error event sets them, and one call consumes the error).
 ///
 /// ```
 /// use wakewire_reactor_mio::Readiness;
@@ -43,7 +45,8 @@ impl Readiness {
     }
 
     /// Converts what mio reported. An error event counts as every flag, so both directions
-    /// retry their system call and see the error.
+    /// retry their system call and see the error; once it is consumed, the next call that
+    /// gets `WouldBlock` clears them and waits again.
     pub fn from_mio(event: &mio::event::Event) -> Readiness {
         let mut ready = Readiness::EMPTY;
         if event.is_readable() {

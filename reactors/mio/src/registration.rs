@@ -92,15 +92,22 @@ impl Registration {
     }
 
     /// Forgets the readiness in `event` after an operation returned `WouldBlock` (unless a
-    /// newer event arrived meanwhile).
+    /// newer event arrived meanwhile): the next [`poll_ready`](Self::poll_ready) of that
+    /// direction returns `Pending` until a new event.
+    ///
+    /// Every flag of `event` is cleared, the closed ones included: a direction that is
+    /// really closed never blocks, so `WouldBlock` means the error event that set them has
+    /// been consumed. Call it only after `WouldBlock`, or EOF may be forgotten.
     pub fn clear_readiness(&self, event: ReadyEvent) {
         self.io.clear_readiness(event);
     }
 
     /// Runs `op` whenever `direction` is ready, until it stops returning `WouldBlock`.
     ///
-    /// `WouldBlock` clears the readiness and waits for the next event; `Interrupted` is
-    /// retried at once; anything else is returned.
+    /// `WouldBlock` clears the readiness it was run on (closed flags included, see
+    /// [`clear_readiness`](Self::clear_readiness)) and waits for the next event, so an
+    /// error event yields its error once and then `Pending`, never a busy loop;
+    /// `Interrupted` is retried at once; anything else is returned.
     ///
     /// # Wakeups
     ///
@@ -133,8 +140,9 @@ impl Registration {
 
     /// [`poll_io`](Self::poll_io) for byte-stream sockets, whose reads and writes are
     /// partial only when the kernel buffer ran dry (or full): a transfer of fewer than
-    /// `len` bytes also clears the readiness, saving the system call that would only
-    /// return `WouldBlock`. The tick keeps that clear from erasing a newer event.
+    /// `len` bytes also clears the edge readiness, saving the system call that would only
+    /// return `WouldBlock` (closed flags stay: EOF may come next). The tick keeps that
+    /// clear from erasing a newer event.
     pub(crate) fn poll_stream_io(
         &self,
         cx: &mut Context<'_>,
@@ -150,7 +158,7 @@ impl Registration {
             };
             match op() {
                 Ok(n) if n > 0 && n < len => {
-                    self.io.clear_readiness(event);
+                    self.io.clear_edges(event);
                     return Poll::Ready(Ok(n));
                 }
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => {

@@ -11,10 +11,18 @@
 //!   (2) poll_ready       leaf future              ready ∩ dir ≠ ∅ → ReadyEvent { tick, ready }
 //!                                                 else register waker, re-check, Pending
 //!   (3) clear_readiness  leaf future, after       if tick == event.tick:
-//!                        WouldBlock                   ready -= event.ready ∩ {READABLE, WRITABLE}
+//!                        WouldBlock                   ready -= event.ready
+//!   (3') clear_edges     leaf future, after a     if tick == event.tick:
+//!                        short stream transfer        ready -= event.ready ∩ {READABLE, WRITABLE}
 //!   (4) close            reactor drop or          SHUTDOWN / DEREGISTERED; wake both directions
 //!                        deregister
 //! ```
+//!
+//! Why (3) clears the closed flags too: a direction that is really closed never blocks
+//! (reads return EOF, writes an error), so `WouldBlock` proves that what set them — an
+//! error event, whose error the previous call consumed — is over. Keeping them would send
+//! every later poll straight back to the system call: a busy loop. (3') keeps them: a
+//! short read before EOF says nothing about the close, and EOF must stay visible.
 //!
 //! Why the tick: between a future observing readiness (2) and its system call returning
 //! `WouldBlock`, a new event may arrive (1). Clearing without the tick would erase that new
@@ -175,10 +183,21 @@ impl ScheduledIo {
         }))
     }
 
-    /// (3) Clears the edge flags of `event`, unless an event arrived since it was taken.
-    /// Closed flags are never cleared: EOF stays visible for every later read.
+    /// (3) After the operation got `WouldBlock`: clears every flag of `event`, the closed
+    /// ones included (see the [module docs](self)), unless an event arrived since it was
+    /// taken.
     pub fn clear_readiness(&self, event: ReadyEvent) {
-        let clear = event.ready.bits() & EDGES;
+        self.clear(event, event.ready.bits());
+    }
+
+    /// (3') After a short transfer on a byte stream: clears the edge flags of `event`
+    /// only, unless an event arrived since it was taken. Closed flags stay: EOF stays
+    /// visible for every later read.
+    pub fn clear_edges(&self, event: ReadyEvent) {
+        self.clear(event, event.ready.bits() & EDGES);
+    }
+
+    fn clear(&self, event: ReadyEvent, clear: usize) {
         let mut current = self.word.load(Ordering::Acquire);
         loop {
             if current >> TICK_SHIFT != event.tick || current & clear == 0 {

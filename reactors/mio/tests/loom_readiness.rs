@@ -1,5 +1,5 @@
-//! Loom models of the readiness protocol (`ScheduledIo`): A10, the reactor part of A7, and
-//! the shutdown wakeup behind E6.
+//! Loom models of the readiness protocol (`ScheduledIo`): A10 (edge and error events), the
+//! reactor part of A7, and the shutdown wakeup behind E6.
 //!
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 CARGO_TARGET_DIR=target/loom \
 //!   cargo test -p wakewire-reactor-mio --release --test loom_readiness`
@@ -47,6 +47,47 @@ fn loom_readiness_clear_vs_event() {
             again.is_ready() || wakes.wakes() >= 1,
             "the task neither saw the newer event nor was woken"
         );
+    });
+}
+
+/// A10 with an error event: every flag is set, the task's `WouldBlock` clears them all
+/// (closed flags included) with the old tick while the reactor delivers a newer error
+/// event. The newer one survives whole, closed flags included, or the task was woken.
+#[test]
+fn loom_readiness_clear_closed_vs_event() {
+    loom::model(|| {
+        let io = Arc::new(ScheduledIo::new());
+        io.wake(Readiness::ALL); // the old error event
+        let (waker, wakes) = counting_waker();
+        let mut cx = Context::from_waker(&waker);
+        let old = match io.poll_ready(&mut cx, Direction::Read) {
+            Poll::Ready(Ok(event)) => event,
+            other => panic!("old event not visible: {other:?}"),
+        };
+        let reactor = {
+            let io = Arc::clone(&io);
+            thread::spawn(move || io.wake(Readiness::ALL)) // the newer error event
+        };
+        io.clear_readiness(old); // the syscall said WouldBlock
+        let again = io.poll_ready(&mut cx, Direction::Read);
+        reactor.join().unwrap();
+        let ready = io.readiness();
+        assert!(
+            ready.is_readable() && ready.is_read_closed(),
+            "a stale clear erased the newer event: {ready:?}"
+        );
+        assert!(
+            again.is_ready() || wakes.wakes() >= 1,
+            "the task neither saw the newer event nor was woken"
+        );
+        // Without a newer event, the same clear empties the read direction.
+        if let Poll::Ready(Ok(event)) = io.poll_ready(&mut cx, Direction::Read) {
+            io.clear_readiness(event);
+        }
+        assert!(io
+            .readiness()
+            .intersection(Direction::Read.mask())
+            .is_empty());
     });
 }
 
