@@ -59,30 +59,51 @@ fn misuse_waker_changes_between_polls() {
     );
     assert!(matches!(poll_read(&mut a, &waker_b), Poll::Ready(Ok(1))));
 
-    // Wakers that never `will_wake` each other: each poll stores a clone, nothing more.
-    let count = Arc::new(AtomicUsize::new(0));
-    let mut polls = 0;
-    for _ in 0..10 {
-        polls += 1;
-        assert!(poll_read(&mut a, &fresh_waker(&count)).is_pending());
+    // Wakers that never `will_wake` each other, each with its own counter: every poll
+    // stores its clone in place of the previous one, nothing more.
+    let counters: Vec<Arc<AtomicUsize>> = (0..10).map(|_| Arc::default()).collect();
+    for count in &counters {
+        assert!(poll_read(&mut a, &fresh_waker(count)).is_pending());
     }
+    // Only the latest waker is still held by the reactor (its counter's second
+    // reference); the nine earlier ones were released when replaced.
+    let held: Vec<usize> = counters.iter().map(Arc::strong_count).collect();
+    assert_eq!(held, [1, 1, 1, 1, 1, 1, 1, 1, 1, 2], "stale wakers kept");
     // No event: turning the reactor wakes nobody (re-registering is not an event).
     for _ in 0..3 {
         reactor.turn(Some(Duration::ZERO)).unwrap();
     }
     assert_eq!(
-        count.load(Ordering::SeqCst),
-        0,
+        wakes_of(&counters),
+        [0; 10],
         "re-registration caused a wake"
     );
-    // One event: exactly one wake (of the latest), then one poll reads it.
+    // One event: exactly one wake, of the latest waker only; the slot let go of it.
     futures_executor::block_on(b.write_all(b"2")).unwrap();
     reactor.turn(Some(Duration::from_secs(5))).unwrap();
-    assert_eq!(count.load(Ordering::SeqCst), 1);
-    polls += 1;
+    assert_eq!(
+        wakes_of(&counters),
+        [0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        "only the latest waker wakes, once"
+    );
+    assert_eq!(
+        Arc::strong_count(&counters[9]),
+        1,
+        "woken waker not released"
+    );
+    // The woken task's next poll (with yet another fresh waker) reads the byte: one poll
+    // per event, no busy loop.
+    let last = Arc::default();
     assert!(matches!(
-        poll_read(&mut a, &fresh_waker(&count)),
+        poll_read(&mut a, &fresh_waker(&last)),
         Poll::Ready(Ok(1))
     ));
-    assert_eq!(polls, 11, "at most one extra poll per event");
+    assert_eq!(last.load(Ordering::SeqCst), 0);
+}
+
+fn wakes_of(counters: &[Arc<AtomicUsize>]) -> Vec<usize> {
+    counters
+        .iter()
+        .map(|count| count.load(Ordering::SeqCst))
+        .collect()
 }
