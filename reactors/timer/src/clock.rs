@@ -64,6 +64,12 @@ impl From<ManualClock> for Clock {
 /// to hand over (a channel message, a socket event): tests whose tasks wait on other
 /// threads should advance by hand.
 ///
+/// The clock counts `u64` nanoseconds, so it stops at [`limit`](Self::limit), about 584
+/// years after it was made. A timer whose deadline lies beyond never fires on it (like a
+/// `Duration::MAX` sleep on any clock), and auto-advance does not chase it: an idle
+/// `TimerPark` whose only timers are out of reach parks like one with no timer at all,
+/// until something unparks it. It never spins, and never moves the clock past the limit.
+///
 /// ```
 /// use std::time::Duration;
 /// use wakewire_core::{BlockOn, ThreadParker};
@@ -114,6 +120,17 @@ impl ManualClock {
         self.shared
             .base
             .checked_add(offset)
+            .unwrap_or(self.shared.base)
+    }
+
+    /// The latest time this clock can show: it counts `u64` nanoseconds from its creation,
+    /// so it stops about 584 years on ([`advance`](Self::advance) saturates here). A
+    /// deadline beyond it never comes on this clock; see the [type docs](Self).
+    pub fn limit(&self) -> Instant {
+        // As in `now`: a platform whose `Instant` cannot hold it stands still at `base`.
+        self.shared
+            .base
+            .checked_add(Duration::from_nanos(u64::MAX))
             .unwrap_or(self.shared.base)
     }
 

@@ -40,7 +40,10 @@ use crate::inner::Inner;
 /// 2. Otherwise note the next deadline (a registration with an earlier one unparks us) and
 ///    park the inner park until then, or less if the caller asked for a timeout.
 ///    With a [`ManualClock`] with auto-advance on, a `park()` without timeout instead turns
-///    the inner park without blocking and moves the clock to the next deadline.
+///    the inner park without blocking and moves the clock to the next deadline — if the
+///    clock can show it: a deadline past [`ManualClock::limit`] (about 584 years on) never
+///    comes, so with only such timers left the inner park is parked untimed, as if there
+///    were none (the clock may have moved toward them, never past its limit).
 /// 3. Fire every entry due after waking.
 ///
 /// # Dropping
@@ -121,18 +124,22 @@ impl<P: Park> TimerPark<P> {
         let manual = self.inner.clock().as_manual().cloned();
         let result = match manual {
             Some(manual) => {
+                // A deadline past the clock's limit never comes: auto-advance must not
+                // chase it (it would spin forever), so it counts as no deadline at all.
+                let reachable = self.reachable(&manual, next);
                 if limit.is_none()
-                    && next.is_some()
+                    && reachable.is_some()
                     && self.may_auto_advance
                     && manual.auto_advance()
                 {
                     let result = self.park.park_timeout(Duration::ZERO);
-                    self.auto_advance(&manual, next);
+                    self.auto_advance(&manual, reachable);
                     result
                 } else {
                     // Manual time does not pass while we block: only an unpark (or
                     // `ManualClock::advance`, which unparks) ends this. With no deadline
-                    // the layer below parks untimed, so it may auto-advance its own clock.
+                    // in reach the layer below parks untimed, so it may auto-advance its
+                    // own clock.
                     park_at_most(&mut self.park, limit)
                 }
             }
@@ -152,15 +159,22 @@ impl<P: Park> TimerPark<P> {
         result
     }
 
+    /// When wheel tick `next` begins, if `clock` can show that time.
+    fn reachable(&self, clock: &ManualClock, next: Option<u64>) -> Option<Instant> {
+        next.and_then(|tick| self.inner.tick_instant(tick))
+            .filter(|&at| at <= clock.limit())
+    }
+
     /// Moves the manual clock deadline by deadline (cascades of far timers included)
-    /// until a timer fires or none is left.
-    fn auto_advance(&mut self, clock: &ManualClock, mut next: Option<u64>) {
-        while let Some(at) = next.and_then(|tick| self.inner.tick_instant(tick)) {
+    /// until a timer fires, none is left, or the next one is beyond the clock's limit.
+    /// Each step moves the clock forward and none passes the limit, so this ends.
+    fn auto_advance(&mut self, clock: &ManualClock, mut next: Option<Instant>) {
+        while let Some(at) = next {
             clock.advance_to(at);
             if self.turn() > 0 {
                 return;
             }
-            next = self.inner.prepare_park();
+            next = self.reachable(clock, self.inner.prepare_park());
         }
     }
 }

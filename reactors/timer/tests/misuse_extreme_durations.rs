@@ -3,16 +3,23 @@
 
 mod util;
 
-use std::task::Poll;
+use std::future::poll_fn;
+use std::io;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
+use std::thread;
 use std::time::Duration;
 
 use futures_core::Stream;
 use proptest::prelude::*;
 use wakewire_core::waker::counting_waker;
+use wakewire_core::{BlockOn, LocalSpawn, Park, ThreadParker};
+use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::wheel::{deadline_tick, elapsed_tick, NEVER};
 use wakewire_reactor_timer::{ManualClock, TimerPark};
 
-use util::{poll_once, RecordingPark};
+use util::{poll_once, watchdog, RecordingPark};
 
 const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
 
@@ -94,6 +101,149 @@ fn misuse_extreme_durations() {
     park.turn();
     let mut after = timer.sleep(Duration::MAX);
     assert!(poll_once(&mut after, &waker).is_pending());
+}
+
+/// Past the manual clock's reach (it counts `u64` nanoseconds: about 584 years), a
+/// deadline is as good as never. Auto-advance does not chase it: the park fires what it
+/// can reach, then parks its inner layer as if no timer were left — it neither spins nor
+/// moves the clock past its limit.
+#[test]
+fn misuse_extreme_durations_auto_advance_stops_at_clock_limit() {
+    let _watchdog = watchdog("auto_advance_stops_at_clock_limit", Duration::from_secs(10));
+    let clock = ManualClock::new();
+    clock.set_auto_advance(true);
+    let mut park = TimerPark::with_clock(RecordingPark::default(), clock.clone());
+    let timer = park.handle();
+    let start = clock.now();
+    let (waker, wakes) = counting_waker();
+    let mut far = timer.sleep(1_000 * YEAR);
+    let mut near = timer.sleep(100 * YEAR);
+    assert!(poll_once(&mut far, &waker).is_pending());
+    assert!(poll_once(&mut near, &waker).is_pending());
+
+    // First idle park: jumps a hundred years, the near sleep fires.
+    park.park().unwrap();
+    assert_eq!(clock.now() - start, 100 * YEAR);
+    assert_eq!(wakes.wakes(), 1);
+    assert_eq!(poll_once(&mut near, &waker), Poll::Ready(()));
+
+    // Only the unreachable one is left: the park returns (it used to loop here forever),
+    // having parked its inner layer untimed, as with no timer at all.
+    let parks_before = park.get_ref().parks;
+    park.park().unwrap();
+    park.park().unwrap();
+    assert_eq!(
+        park.get_ref().parks,
+        parks_before + 2,
+        "parked the layer below"
+    );
+    assert!(
+        clock.now() <= clock.limit(),
+        "the clock stays within its range"
+    );
+    assert!(clock.now() - start < 1_000 * YEAR);
+    assert_eq!(wakes.wakes(), 1, "the far sleep never fires");
+    assert!(poll_once(&mut far, &waker).is_pending());
+
+    // It can still be reset to a deadline the clock can reach, and then fires.
+    far.reset(clock.now() + Duration::from_secs(1));
+    park.park().unwrap();
+    assert_eq!(wakes.wakes(), 2);
+    assert_eq!(poll_once(&mut far, &waker), Poll::Ready(()));
+    assert_eq!(timer.live_timers(), 0);
+}
+
+/// A thread parker that counts its untimed parks, so another thread can tell when the
+/// executor above it really went to sleep.
+struct CountingParker {
+    inner: ThreadParker,
+    untimed: Arc<AtomicUsize>,
+}
+
+impl Park for CountingParker {
+    type Unpark = <ThreadParker as Park>::Unpark;
+
+    fn unpark(&self) -> Self::Unpark {
+        self.inner.unpark()
+    }
+
+    fn park(&mut self) -> io::Result<()> {
+        self.untimed.fetch_add(1, Ordering::SeqCst);
+        self.inner.park()
+    }
+
+    fn park_timeout(&mut self, timeout: Duration) -> io::Result<()> {
+        self.inner.park_timeout(timeout)
+    }
+}
+
+/// An idle executor whose only timer is beyond the manual clock's reach parks like it
+/// would on a real clock: a short sleep next to it completes, and then the executor
+/// sleeps until another thread wakes it — instead of spinning in auto-advance forever.
+#[test]
+fn misuse_extreme_durations_idle_executor_parks_on_unreachable_timer() {
+    let _watchdog = watchdog(
+        "idle_executor_parks_on_unreachable_timer",
+        Duration::from_secs(10),
+    );
+    let clock = ManualClock::new();
+    clock.set_auto_advance(true);
+    let untimed = Arc::new(AtomicUsize::new(0));
+    let parker = CountingParker {
+        inner: ThreadParker::new(),
+        untimed: Arc::clone(&untimed),
+    };
+    let park = TimerPark::with_clock(parker, clock.clone());
+    let timer = park.handle();
+    let ex = LocalExecutor::with_park(park);
+    let start = clock.now();
+
+    let far_fired = Arc::new(AtomicBool::new(false));
+    let far = {
+        let (timer, fired) = (timer.clone(), Arc::clone(&far_fired));
+        ex.spawn_local(async move {
+            timer.sleep(1_000 * YEAR).await;
+            fired.store(true, Ordering::SeqCst);
+        })
+        .unwrap()
+    };
+    let near = ex.spawn_local(timer.sleep(Duration::from_secs(1))).unwrap();
+    ex.block_on(near).unwrap();
+    assert_eq!(clock.now() - start, Duration::from_secs(1));
+
+    // Now only the far sleep is left. Another thread completes the main future once the
+    // executor has parked its thread.
+    let signal: Arc<Mutex<(bool, Option<Waker>)>> = Arc::default();
+    let helper = {
+        let (signal, untimed) = (Arc::clone(&signal), Arc::clone(&untimed));
+        let parked_before = untimed.load(Ordering::SeqCst);
+        thread::spawn(move || {
+            while untimed.load(Ordering::SeqCst) == parked_before {
+                thread::yield_now(); // the watchdog bounds this wait
+            }
+            let mut signal = signal.lock().unwrap();
+            signal.0 = true;
+            if let Some(waker) = signal.1.take() {
+                waker.wake();
+            }
+        })
+    };
+    ex.block_on(poll_fn(|cx| {
+        let mut signal = signal.lock().unwrap();
+        if signal.0 {
+            Poll::Ready(())
+        } else {
+            signal.1 = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }));
+    helper.join().unwrap();
+    assert!(
+        !far_fired.load(Ordering::SeqCst),
+        "the far sleep never fires"
+    );
+    assert!(!far.is_finished());
+    assert!(clock.now() - start < 1_000 * YEAR);
 }
 
 #[test]

@@ -30,7 +30,13 @@ pub fn watchdog(what: &'static str, limit: Duration) -> Watchdog {
     let (done, wait) = mpsc::channel::<()>();
     thread::spawn(move || {
         if let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
-            eprintln!("watchdog: `{what}` still running after {limit:?}: aborting");
+            // Straight to the stderr handle: `eprintln!` is captured by the test harness,
+            // and the message would be lost with the abort.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "watchdog: `{what}` still running after {limit:?}: aborting"
+            );
             std::process::abort();
         }
     });
