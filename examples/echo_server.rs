@@ -6,7 +6,9 @@
 //!
 //! Shows the two ways of driving the socket reactor: the server runs on a local executor
 //! that turns its *own* reactor while idle (`LocalExecutor::with_park(reactor.park())`),
-//! the client on a local executor that relies on the *global* reactor thread.
+//! the client on a local executor that relies on the *global* reactor thread. When
+//! `accept` fails (say, out of file descriptors) the server backs off on a timer
+//! (`wakewire::timer::sleep`) instead of retrying in a tight loop.
 //!
 //! ```text
 //! cargo run --release --example echo_server                 # both, in one process
@@ -21,12 +23,18 @@ use std::env;
 use std::io;
 use std::net::SocketAddr;
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use wakewire::core::{BlockOn, LocalSpawn, Park};
 use wakewire::local::LocalExecutor;
 use wakewire::net::{Handle, Reactor, TcpListener, TcpStream};
+use wakewire::timer::sleep;
+
+/// The first pause after a failed `accept`; it doubles on each failure in a row.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
+/// The longest pause between two `accept` attempts while they keep failing.
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 
 /// Accepts forever (or `limit` connections, then waits for them to finish); echoes each
 /// connection on its own task.
@@ -35,15 +43,26 @@ fn serve(listener: TcpListener, ex: &LocalExecutor<impl Park>, limit: Option<usi
     ex.block_on(async move {
         let mut served = 0;
         let mut tasks = Vec::new();
+        let mut backoff = ACCEPT_BACKOFF;
         while limit.is_none_or(|limit| served < limit) {
             // Leaf future: `accept` waits for READABLE on the listening socket.
             let (mut conn, _) = match listener.accept().await {
                 Ok(accepted) => accepted,
+                // This one connection died while queued: the next may be fine.
+                Err(err) if err.kind() == io::ErrorKind::ConnectionAborted => continue,
                 Err(err) => {
-                    eprintln!("accept failed: {err}"); // e.g. EMFILE: reported, not retried in a loop
+                    // E.g. EMFILE (out of file descriptors): the connection stays queued, so
+                    // accepting again at once would fail again, in a tight loop. Back off,
+                    // with a timer (a leaf future: the global timer thread wakes this task)
+                    // rather than `thread::sleep`, which would stall the connections this
+                    // thread echoes — their closing is what frees descriptors.
+                    eprintln!("accept failed: {err}; retrying in {backoff:?}");
+                    sleep(backoff).await;
+                    backoff = (backoff * 2).min(ACCEPT_BACKOFF_MAX);
                     continue;
                 }
             };
+            backoff = ACCEPT_BACKOFF;
             served += 1;
             let task = spawner.spawn_local(async move {
                 conn.set_nodelay(true).ok();
