@@ -259,7 +259,12 @@ fn misuse_extreme_durations_never_bucket_is_not_a_real_tick() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+    // 256 cases at `RELIABILITY_SCALE=1` (proptest's default), 5 under valgrind (0.02).
+    #![proptest_config(ProptestConfig {
+        cases: util::scaled(256) as u32,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     /// Any `(secs, nanos)`: deadlines round up, the clock rounds down, never apart by more
     /// than one tick, and a deadline's tick is never before the deadline.
