@@ -11,7 +11,7 @@
 //! | [`spawn`] | [`Spawn`], [`LocalSpawn`], [`BlockOn`] and their `dyn` forms | executors | user code |
 //! | [`join`] | [`JoinHandle`], [`JoinError`]: one contract for every executor | this crate | user code |
 //! | [`task`] | [`task::spawn`], [`task::Runnable`]: the task cell behind every handle | this crate | executors |
-//! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits | parkers, reactors | executors |
+//! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits; [`SharedPark`](park::SharedPark): one park driven by whichever worker is idle | parkers, reactors | executors |
 //! | [`blocked`] | [`BlockedPoll`]: the report of a poll that held its thread too long | this crate | executors, user hooks |
 //! | [`enter`] | the guard that turns a nested `block_on` into a clear panic | this crate | executors |
 //! | [`waker`] | [`WakerSlot`](waker::WakerSlot), a no-op waker and a counting waker | this crate | reactors, executors, tests |

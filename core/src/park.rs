@@ -26,9 +26,13 @@
 //! - `park_timeout(Duration::MAX)` (or any duration too large for the clock) blocks like
 //!   `park`; it never panics or overflows.
 
+mod shared;
+
 use std::fmt;
 use std::io;
 use std::time::Duration;
+
+pub use shared::{SharedPark, SharedParkUnpark, SharedParkWorker};
 
 #[cfg(not(shuttle))]
 use parking::{Parker, Unparker};

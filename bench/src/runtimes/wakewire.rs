@@ -6,17 +6,17 @@
 //! - **thread** (column `wakewire`): the timer and the socket reactor run on their own
 //!   lazily started threads; the executor parks in a plain thread parker. What a user gets
 //!   with no setup.
-//! - **park** (column `wakewire-park`): each executor thread parks in a `TimerPark` stacked
-//!   over a `ReactorPark`, so its idle time turns its own timer wheel and epoll; leaf futures
-//!   register with the park of the thread that creates them. Only the workloads with a
-//!   reactor (`timers`, `tcp_echo`) run in this mode.
+//! - **park** (column `wakewire-park`): the executor parks in a `TimerPark` stacked over a
+//!   `ReactorPark`, so its idle time turns the timer wheel and epoll; the pool's workers
+//!   share that one park through core's `SharedPark` (whichever worker is idle drives it).
+//!   Only the workloads with a reactor (`timers`, `tcp_echo`) run in this mode.
 
-use std::cell::Cell;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use wakewire_core::park::SharedPark;
 use wakewire_core::{BlockOn, JoinHandle, Park, Spawn};
 use wakewire_executor_local::{LocalExecutor, Spawner as LocalSpawner};
 use wakewire_executor_pool::{Pool, PoolHandle};
@@ -32,38 +32,31 @@ use crate::workloads::Workload;
 /// The executor park of the `park` mode: timer wheel over epoll.
 type StackedPark = TimerPark<ReactorPark>;
 
-thread_local! {
-    /// The index of the pool worker running on this thread (0 elsewhere), so leaf futures
-    /// made by a task register with that worker's park.
-    static WORKER: Cell<usize> = const { Cell::new(0) };
-}
-
-/// Where a contender's leaf futures register: a timer and a socket reactor per executor
-/// thread (one pair in the `thread` mode: the global ones).
+/// Where a contender's leaf futures register: its timer and its socket reactor.
 #[derive(Debug)]
 struct Reactors {
-    per_thread: Vec<(TimerHandle, NetHandle)>,
+    timer: TimerHandle,
+    net: NetHandle,
 }
 
 impl Reactors {
+    /// The global timer and socket reactor, each on its own thread.
     fn threads() -> Arc<Reactors> {
-        let net = NetHandle::global().expect("wakewire global socket reactor");
         Arc::new(Reactors {
-            per_thread: vec![(TimerHandle::current(), net)],
+            timer: TimerHandle::current(),
+            net: NetHandle::global().expect("wakewire global socket reactor"),
         })
     }
 
-    /// A fresh `TimerPark<ReactorPark>` and its handles.
-    fn stacked_park() -> (StackedPark, (TimerHandle, NetHandle)) {
+    /// A fresh `TimerPark<ReactorPark>` and the handles of its two layers.
+    fn stacked_park() -> (StackedPark, Arc<Reactors>) {
         let reactor = Reactor::new().expect("wakewire socket reactor");
         let park = TimerPark::new(reactor.park());
-        let handles = (park.handle(), park.get_ref().handle());
-        (park, handles)
-    }
-
-    fn current(&self) -> &(TimerHandle, NetHandle) {
-        let index = WORKER.with(Cell::get);
-        &self.per_thread[index.min(self.per_thread.len() - 1)]
+        let reactors = Arc::new(Reactors {
+            timer: park.handle(),
+            net: park.get_ref().handle(),
+        });
+        (park, reactors)
     }
 }
 
@@ -144,7 +137,7 @@ impl<S: Spawn + Clone + Send + Sync + 'static> Spawner for WakewireSpawner<S> {
     }
 
     fn sleep(&self, duration: Duration) -> Sleep {
-        self.reactors.current().0.sleep(duration)
+        self.reactors.timer.sleep(duration)
     }
 
     fn mpsc<T: Send + 'static>(capacity: usize) -> (mpsc::Sender<T>, mpsc::Receiver<T>) {
@@ -152,7 +145,7 @@ impl<S: Spawn + Clone + Send + Sync + 'static> Spawner for WakewireSpawner<S> {
     }
 
     fn bind(&self) -> impl Future<Output = (TcpListener, SocketAddr)> + Send {
-        let net = self.reactors.current().1.clone();
+        let net = self.reactors.net.clone();
         async move {
             let listener = TcpListener::bind_with(crate::util::loopback(), &net)
                 .expect("wakewire bind 127.0.0.1");
@@ -168,7 +161,7 @@ impl<S: Spawn + Clone + Send + Sync + 'static> Spawner for WakewireSpawner<S> {
     }
 
     fn connect(&self, addr: SocketAddr) -> impl Future<Output = TcpStream> + Send + 'static {
-        let net = self.reactors.current().1.clone();
+        let net = self.reactors.net.clone();
         async move {
             let stream = TcpStream::connect_with(addr, &net)
                 .await
@@ -222,12 +215,10 @@ impl WakewireLocal<wakewire_core::ThreadParker> {
 impl WakewireLocal<StackedPark> {
     /// The executor's idle thread drives its own timer and socket reactor.
     pub(crate) fn parked() -> Self {
-        let (park, handles) = Reactors::stacked_park();
+        let (park, reactors) = Reactors::stacked_park();
         WakewireLocal {
             executor: LocalExecutor::with_park(park),
-            reactors: Arc::new(Reactors {
-                per_thread: vec![handles],
-            }),
+            reactors,
             mode: Mode::Parked,
         }
     }
@@ -289,24 +280,17 @@ impl WakewirePool {
         }
     }
 
-    /// Each worker's idle time drives its own timer and socket reactor.
+    /// Whichever worker is idle drives the one timer and socket reactor.
     pub(crate) fn parked() -> Self {
-        let handles = Arc::new(Mutex::new(Vec::with_capacity(WORKERS)));
-        let made = Arc::clone(&handles);
+        let (park, reactors) = Reactors::stacked_park();
+        let shared = SharedPark::new(park);
         let pool = Pool::builder()
             .workers(WORKERS)
-            .on_thread_start(|index| WORKER.with(|worker| worker.set(index)))
-            .park_with(move |_index| {
-                let (park, pair) = Reactors::stacked_park();
-                made.lock().expect("handles").push(pair);
-                park
-            })
+            .park_with(move |_index| shared.worker())
             .build();
-        let per_thread = std::mem::take(&mut *handles.lock().expect("handles"));
-        assert_eq!(per_thread.len(), WORKERS, "one park per worker");
         WakewirePool {
             pool,
-            reactors: Arc::new(Reactors { per_thread }),
+            reactors,
             mode: Mode::Parked,
         }
     }
