@@ -17,6 +17,7 @@ use wakewire_core::task::Runnable;
 use wakewire_core::TaskId;
 
 use crate::metrics::bump;
+use crate::queues::LocalQueues;
 use crate::shared::Shared;
 use crate::sync::rt::thread_local;
 use wakewire_core::BlockedPoll;
@@ -26,8 +27,8 @@ pub(crate) struct Local {
     /// Identifies the pool (the address of its `Shared`).
     pub(crate) pool: *const Shared,
     pub(crate) index: usize,
-    pub(crate) queue: Worker<Runnable>,
-    pub(crate) lifo: Cell<Option<Runnable>>,
+    /// The LIFO slot and the local run queue (see [`crate::queues`]).
+    pub(crate) queues: LocalQueues<Runnable, Worker<Runnable>>,
     /// The task being polled right now, to tell a yield from a wake of another task.
     pub(crate) running: Cell<Option<TaskId>>,
 }
@@ -77,7 +78,7 @@ impl Current<'_> {
 
     /// Queues a newly spawned task on this worker's local queue.
     pub(crate) fn push_spawned(&self, shared: &Shared, runnable: Runnable) {
-        self.local.queue.push(runnable);
+        self.local.queues.push_back(runnable);
         shared.notify_one();
     }
 }
@@ -109,23 +110,10 @@ pub(crate) fn schedule_woken(shared: &Shared, runnable: Runnable) -> Result<(), 
     let mut slot = Some(runnable);
     let notify = with_local(shared, |local| {
         let runnable = slot.take().expect("taken once");
-        match local.running.get() {
-            Some(running) if running != runnable.id() => {
-                // Woken by the task being polled: run it next, on this worker, while its
-                // data is still in this core's cache.
-                match local.lifo.replace(Some(runnable)) {
-                    Some(previous) => {
-                        local.queue.push(previous);
-                        true
-                    }
-                    None => false,
-                }
-            }
-            _ => {
-                local.queue.push(runnable);
-                true
-            }
-        }
+        // Woken by the task being polled (not a yield): run it next, on this worker, while
+        // its data is still in this core's cache.
+        let into_lifo = matches!(local.running.get(), Some(running) if running != runnable.id());
+        local.queues.schedule(runnable, into_lifo)
     });
     match (notify, slot) {
         (Some(notify), _) => {

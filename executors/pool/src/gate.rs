@@ -19,10 +19,12 @@
 //! The count and the flag share one atomic word (`in_flight << 1 | closed`), so (2) and
 //! (4) are read-modify-writes of the same location and one of them sees the other: either
 //! the spawn sees `closed`, or the close (and every later read by the sweep) sees it in
-//! flight. `loom_shutdown_vs_spawn_vs_wake` checks the whole protocol.
+//! flight. [`SpawnGate::admit`] is (2)–(3) around the push and [`SpawnGate::drain_until_quiet`]
+//! is the sweep's loop around (5); `loom_injector_close_rejects_push` runs both against a
+//! racing close, and `loom_shutdown_vs_spawn_vs_wake` checks the whole shutdown protocol.
 #![cfg_attr(not(loom), allow(unreachable_pub))]
 
-use crate::sync::{AtomicUsize, Ordering};
+use crate::sync::{yield_now, AtomicUsize, Ordering};
 
 const CLOSED: usize = 1;
 const ONE_IN_FLIGHT: usize = 2;
@@ -62,6 +64,39 @@ impl SpawnGate {
             return None;
         }
         Some(GatePass { gate: self })
+    }
+
+    /// (2)–(3) around a push from outside the workers: passes `task` to `push` inside the
+    /// gate and returns what `push` returns.
+    ///
+    /// # Errors
+    ///
+    /// Once the gate is closed, `task` comes back untouched as `Err(task)`, for the caller
+    /// to refuse (and drop) itself: a task is never dropped silently here.
+    pub fn admit<T, R>(&self, task: T, push: impl FnOnce(T) -> R) -> Result<R, T> {
+        let Some(pass) = self.enter() else {
+            return Err(task);
+        };
+        let pushed = push(task);
+        drop(pass);
+        Ok(pushed)
+    }
+
+    /// The shutdown sweep's loop, after [`close`](Self::close): calls `drain` (empty the
+    /// injector) until no admitted push is still in flight and `settled()` says nothing
+    /// else can still arrive. Quiet is read *before* each drain, so every push admitted
+    /// before that read has landed and is drained.
+    pub fn drain_until_quiet(&self, mut drain: impl FnMut(), mut settled: impl FnMut() -> bool) {
+        loop {
+            let quiet = self.is_quiet();
+            drain();
+            if quiet && settled() {
+                return;
+            }
+            // A spawn is between (2) and (3), or something `settled` waits for is about to
+            // land: let it finish.
+            yield_now();
+        }
     }
 
     /// (4) Refuses every later spawn. Idempotent.

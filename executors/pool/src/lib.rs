@@ -122,6 +122,10 @@ pub mod idle;
 #[cfg(not(loom))]
 mod idle;
 #[cfg(loom)]
+pub mod queues;
+#[cfg(not(loom))]
+mod queues;
+#[cfg(loom)]
 pub mod tracker;
 #[cfg(not(loom))]
 mod tracker;

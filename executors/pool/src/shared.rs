@@ -15,6 +15,7 @@ use crate::context;
 use crate::gate::SpawnGate;
 use crate::idle::Idle;
 use crate::metrics::{PoolCounters, PoolMetrics, WorkerCounters};
+use crate::queues;
 use crate::sync::rt::{spin_loop, AtomicBool, Condvar, Mutex};
 use crate::tracker::Tracker;
 use wakewire_core::BlockedPoll;
@@ -117,13 +118,7 @@ impl Shared {
         &self,
         local: &crossbeam_deque::Worker<Runnable>,
     ) -> Option<Runnable> {
-        loop {
-            match self.injector.steal_batch_and_pop(local) {
-                Steal::Success(runnable) => return Some(runnable),
-                Steal::Empty => return None,
-                Steal::Retry => spin_loop(),
-            }
-        }
+        queues::take_batch(&self.injector, local)
     }
 
     /// Starts shutdown: refuses new spawns, tells workers to stop after their current poll
@@ -190,19 +185,16 @@ impl Shared {
         for waker in self.tracker.close() {
             waker.wake();
         }
-        loop {
-            // Read before draining: a spawn that got through the gate pushed before leaving.
-            let quiet = self.gate.is_quiet();
-            while let Some(runnable) = self.steal_injected() {
-                drop(runnable);
-            }
-            if quiet && self.tracker.is_empty() {
-                break;
-            }
-            // A waker on another thread has marked its task scheduled and is about to push
-            // it, or a spawn is about to: let it finish.
-            crate::sync::yield_now();
-        }
+        // Until no spawn is in flight and no tracked task is left (a waker on another
+        // thread may have marked its task scheduled and be about to push it).
+        self.gate.drain_until_quiet(
+            || {
+                while let Some(runnable) = self.steal_injected() {
+                    drop(runnable);
+                }
+            },
+            || self.tracker.is_empty(),
+        );
     }
 
     fn steal_injected(&self) -> Option<Runnable> {

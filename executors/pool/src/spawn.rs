@@ -39,17 +39,19 @@ impl Shared {
                 Ok(handle)
             }
             None => {
-                let Some(pass) = self.gate.enter() else {
-                    drop(future);
-                    return Err(SpawnError::shutdown());
-                };
-                let (runnable, handle) = self.create(future);
-                self.counters
-                    .outside_spawned
-                    .fetch_add(1, Ordering::Relaxed);
-                self.inject(runnable);
-                drop(pass);
-                Ok(handle)
+                let admitted = self.gate.admit(future, |future| {
+                    let (runnable, handle) = self.create(future);
+                    self.counters
+                        .outside_spawned
+                        .fetch_add(1, Ordering::Relaxed);
+                    self.inject(runnable);
+                    handle
+                });
+                admitted.map_err(|refused| {
+                    // Dropped here, before `spawn` returns (its destructor may spawn again).
+                    drop(refused);
+                    SpawnError::shutdown()
+                })
             }
         })
     }

@@ -4,8 +4,9 @@
 //! The order a worker picks work in (see [`WorkerLoop::next_task`]):
 //!
 //! 1. every [`INJECTOR_INTERVAL`] polls, the injector first, so remote work is never starved;
-//! 2. the LIFO slot, at most [`MAX_LIFO_STREAK`] times in a row, so a ping-pong pair cannot
-//!    starve the local queue (the slot's task then moves to the back of the queue);
+//! 2. the LIFO slot, at most [`MAX_LIFO_STREAK`](queues::MAX_LIFO_STREAK) times in a row,
+//!    so a ping-pong pair cannot starve the local queue (the slot's task then moves to the
+//!    back of the queue);
 //! 3. the local queue (FIFO);
 //! 4. the injector (taking a batch into the local queue);
 //! 5. stealing half of another worker's queue, when allowed to search (a queue holding a
@@ -20,20 +21,19 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossbeam_deque::{Steal, Worker};
+use crossbeam_deque::Worker;
 use wakewire_core::task::Runnable;
 
 use crate::context::{clear_current, Local, CURRENT};
 use crate::metrics::{bump, WorkerCounters};
 use crate::park::DynPark;
+use crate::queues::{self, LocalQueues};
 use crate::shared::Shared;
-use crate::sync::rt::{spin, spin_loop, thread};
+use crate::sync::rt::{spin, thread};
 
 /// How often (in polls) a busy worker looks at the injector before its own queues, and
 /// turns its park without blocking (so a reactor driven by the park is not starved).
 pub(crate) const INJECTOR_INTERVAL: u32 = 61;
-/// How many LIFO-slot polls may follow each other before the local queue gets a turn.
-pub(crate) const MAX_LIFO_STREAK: u32 = 3;
 /// Rounds of looking for work before a worker parks; a park/unpark round trip costs tens
 /// of microseconds, a round of looking well under one.
 #[cfg(not(shuttle))]
@@ -91,8 +91,7 @@ impl WorkerLoop {
         let local = Rc::new(Local {
             pool: Arc::as_ptr(&shared),
             index,
-            queue,
-            lifo: Cell::new(None),
+            queues: LocalQueues::new(queue),
             running: Cell::new(None),
         });
         WorkerLoop {
@@ -138,7 +137,7 @@ impl WorkerLoop {
             // park): once shutdown has begun, only polls already running may finish.
             if worker.shared.is_shutdown() {
                 if let Some(runnable) = next {
-                    worker.local.queue.push(runnable);
+                    worker.local.queues.push_back(runnable);
                 }
                 break;
             }
@@ -163,26 +162,20 @@ impl WorkerLoop {
         self.tick = self.tick.wrapping_add(1);
         if self.tick % INJECTOR_INTERVAL == 0 {
             let _ = self.turn_park();
-            if let Some(runnable) = self.shared.pop_injected(&self.local.queue) {
+            if let Some(runnable) = self.shared.pop_injected(self.local.queues.queue()) {
                 self.lifo_streak = 0;
                 return Some(runnable);
             }
         }
-        if let Some(runnable) = self.local.lifo.take() {
-            if self.lifo_streak < MAX_LIFO_STREAK {
-                self.lifo_streak += 1;
-                bump(&self.counters().lifo_polls);
-                return Some(runnable);
-            }
-            // The slot has had its turns: queue its task behind the others.
-            self.local.queue.push(runnable);
+        let next = self.local.queues.next(&mut self.lifo_streak);
+        if next.requeued {
             self.shared.notify_one();
         }
-        self.lifo_streak = 0;
-        self.local
-            .queue
-            .pop()
-            .or_else(|| self.shared.pop_injected(&self.local.queue))
+        if next.from_lifo {
+            bump(&self.counters().lifo_polls);
+        }
+        next.task
+            .or_else(|| self.shared.pop_injected(self.local.queues.queue()))
     }
 
     fn run_task(&mut self, runnable: Runnable) {
@@ -192,7 +185,7 @@ impl WorkerLoop {
             // could take it, wake one. (Only parallelism depends on this; no task can be
             // stranded, since this worker is awake and looks at both queues itself.)
             if self.shared.idle.end_searching()
-                && (!self.local.queue.is_empty() || !self.shared.injector.is_empty())
+                && (!self.local.queues.queue().is_empty() || !self.shared.injector.is_empty())
             {
                 self.shared.notify_one();
             }
@@ -213,7 +206,7 @@ impl WorkerLoop {
                 if self.shared.is_shutdown() {
                     // Shutdown began while we searched: only polls already running may
                     // finish. Leave the task where the run loop's drain drops it.
-                    self.local.queue.push(runnable);
+                    self.local.queues.push_back(runnable);
                     return;
                 }
                 self.run_task(runnable);
@@ -235,7 +228,7 @@ impl WorkerLoop {
     /// A victim's only queued task is taken only when `take_lone` is set: its own worker
     /// is about to run it, and moving it would just move a chain of spawns between cores.
     fn search(&mut self, take_lone: bool) -> Option<Runnable> {
-        if let Some(runnable) = self.shared.pop_injected(&self.local.queue) {
+        if let Some(runnable) = self.shared.pop_injected(self.local.queues.queue()) {
             return Some(runnable);
         }
         if !self.searching {
@@ -249,26 +242,17 @@ impl WorkerLoop {
 
     /// Steals half of some other worker's queue, starting at a different victim each time.
     fn steal(&mut self, take_lone: bool) -> Option<Runnable> {
-        let workers = self.shared.stealers.len();
-        let start = self.tick as usize;
-        for offset in 0..workers {
-            let victim = (start + offset) % workers;
-            let stealer = &self.shared.stealers[victim];
-            if victim == self.local.index || (!take_lone && stealer.len() < 2) {
-                continue;
-            }
-            loop {
-                match stealer.steal_batch_and_pop(&self.local.queue) {
-                    Steal::Success(runnable) => {
-                        bump(&self.counters().steals);
-                        return Some(runnable);
-                    }
-                    Steal::Empty => break,
-                    Steal::Retry => spin_loop(),
-                }
-            }
+        let stolen = queues::steal(
+            &self.shared.stealers,
+            self.local.index,
+            self.tick as usize,
+            take_lone,
+            self.local.queues.queue(),
+        );
+        if stolen.is_some() {
+            bump(&self.counters().steals);
         }
-        None
+        stolen
     }
 
     /// Parks until a notifier chooses this worker (or shutdown).
@@ -313,12 +297,8 @@ impl WorkerLoop {
     /// Drops what is left in the LIFO slot and local queue (shutdown). Dropping a task can
     /// wake others onto this queue, so repeat until both are empty.
     fn drain_local(&mut self) {
-        loop {
-            let next = self.local.lifo.take().or_else(|| self.local.queue.pop());
-            match next {
-                Some(runnable) => drop(runnable),
-                None => break,
-            }
+        while let Some(runnable) = self.local.queues.pop_any() {
+            drop(runnable);
         }
     }
 }
@@ -334,7 +314,7 @@ impl Drop for WorkerLoop {
             self.shared.idle.end_searching();
         }
         let mut handed_over = false;
-        while let Some(runnable) = self.local.lifo.take().or_else(|| self.local.queue.pop()) {
+        while let Some(runnable) = self.local.queues.pop_any() {
             self.shared.injector.push(runnable);
             handed_over = true;
         }

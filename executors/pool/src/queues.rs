@@ -1,0 +1,211 @@
+//! Where a worker's tasks wait, and how tasks move between the worker's LIFO slot, its
+//! local run queue, the pool's injector and the other workers' queues.
+//!
+//! The queues themselves are crossbeam-deque's (`Worker`, `Stealer`, `Injector`). The code
+//! here is generic over them so that `tests/loom_deque_push_pop_steal_overflow.rs` runs it
+//! over loom-visible stand-ins: loom cannot see crossbeam's atomics.
+//!
+//! ```text
+//!   (1) schedule     a woken task: into the LIFO slot when the task being polled woke it
+//!                    (the slot's previous occupant moves to the back of the queue), else
+//!                    to the back of the queue
+//!   (2) next         the LIFO slot's task, at most MAX_LIFO_STREAK times in a row (then it
+//!                    moves to the back of the queue), else the front of the queue
+//!   (3) take_batch   from the injector or a peer's queue: one task to run now, and some
+//!                    more moved into the local queue
+//!   (4) steal        (3) from the first peer worth robbing, skipping a peer's only task
+//!                    unless `take_lone`
+//!   (5) pop_any      the slot, then the queue: the shutdown drain, and the hand-over of an
+//!                    unwinding worker's tasks to the injector
+//! ```
+//!
+//! A task is in exactly one place at a time: the slot, a local queue, the injector, or the
+//! hands of the worker about to run (or drop) it. The local queues are unbounded, so
+//! nothing overflows in normal running; tasks reach the injector from non-worker threads
+//! and from the hand-over in (5).
+#![cfg_attr(not(loom), allow(unreachable_pub))]
+
+use std::cell::Cell;
+use std::fmt;
+
+use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+
+use crate::sync::rt::spin_loop;
+
+/// How many LIFO-slot polls may follow each other before the local queue gets a turn.
+pub const MAX_LIFO_STREAK: u32 = 3;
+
+/// The owning worker's end of a local run queue (FIFO).
+pub trait RunQueue<T> {
+    /// Adds a task at the back.
+    fn push(&self, task: T);
+    /// Takes the task at the front.
+    fn pop(&self) -> Option<T>;
+}
+
+/// Somewhere a worker takes a batch of tasks from: the injector or a peer's queue.
+pub trait BatchSource<T, Q> {
+    /// Takes one task to run and moves some more into `dest` (crossbeam's semantics:
+    /// `Retry` means "lost a race, try again").
+    fn steal_batch_and_pop(&self, dest: &Q) -> Steal<T>;
+    /// How many tasks it holds (a hint).
+    fn queued(&self) -> usize;
+}
+
+impl<T> RunQueue<T> for Worker<T> {
+    fn push(&self, task: T) {
+        Worker::push(self, task);
+    }
+
+    fn pop(&self) -> Option<T> {
+        Worker::pop(self)
+    }
+}
+
+impl<T> BatchSource<T, Worker<T>> for Injector<T> {
+    fn steal_batch_and_pop(&self, dest: &Worker<T>) -> Steal<T> {
+        Injector::steal_batch_and_pop(self, dest)
+    }
+
+    fn queued(&self) -> usize {
+        Injector::len(self)
+    }
+}
+
+impl<T> BatchSource<T, Worker<T>> for Stealer<T> {
+    fn steal_batch_and_pop(&self, dest: &Worker<T>) -> Steal<T> {
+        Stealer::steal_batch_and_pop(self, dest)
+    }
+
+    fn queued(&self) -> usize {
+        Stealer::len(self)
+    }
+}
+
+/// A worker's own queues: the LIFO slot in front of the local run queue. Only the owning
+/// worker touches the slot; peers steal from the queue through its stealer.
+pub struct LocalQueues<T, Q> {
+    lifo: Cell<Option<T>>,
+    queue: Q,
+}
+
+/// What [`LocalQueues::next`] found.
+#[derive(Debug)]
+pub struct Next<T> {
+    /// The task to run, if the slot or the queue had one.
+    pub task: Option<T>,
+    /// Whether it came from the LIFO slot.
+    pub from_lifo: bool,
+    /// Whether the slot's task moved to the queue, where a peer could take it.
+    pub requeued: bool,
+}
+
+impl<T, Q: RunQueue<T>> LocalQueues<T, Q> {
+    /// Empty queues around `queue`.
+    pub fn new(queue: Q) -> Self {
+        LocalQueues {
+            lifo: Cell::new(None),
+            queue,
+        }
+    }
+
+    /// The local run queue.
+    pub fn queue(&self) -> &Q {
+        &self.queue
+    }
+
+    /// (1) Queues a woken task: into the LIFO slot if `into_lifo` (woken by the task being
+    /// polled), else at the back of the queue. Returns whether a task was added to the
+    /// queue, where a peer could take it (the caller then may wake one).
+    pub fn schedule(&self, task: T, into_lifo: bool) -> bool {
+        if !into_lifo {
+            self.queue.push(task);
+            return true;
+        }
+        match self.lifo.replace(Some(task)) {
+            Some(previous) => {
+                self.queue.push(previous);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// (2) The next local task. `streak` counts the LIFO-slot tasks run in a row; the
+    /// caller resets it when it takes a task from elsewhere.
+    pub fn next(&self, streak: &mut u32) -> Next<T> {
+        let mut requeued = false;
+        if let Some(task) = self.lifo.take() {
+            if *streak < MAX_LIFO_STREAK {
+                *streak += 1;
+                return Next {
+                    task: Some(task),
+                    from_lifo: true,
+                    requeued,
+                };
+            }
+            // The slot has had its turns: queue its task behind the others.
+            self.queue.push(task);
+            requeued = true;
+        }
+        *streak = 0;
+        Next {
+            task: self.queue.pop(),
+            from_lifo: false,
+            requeued,
+        }
+    }
+
+    /// (5) Takes a task from the slot, else from the front of the queue.
+    pub fn pop_any(&self) -> Option<T> {
+        self.lifo.take().or_else(|| self.queue.pop())
+    }
+
+    /// Puts a task back at the end of the queue (one taken after shutdown began, for the
+    /// drain to drop).
+    pub fn push_back(&self, task: T) {
+        self.queue.push(task);
+    }
+}
+
+impl<T, Q> fmt::Debug for LocalQueues<T, Q> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalQueues").finish_non_exhaustive()
+    }
+}
+
+/// (3) Takes one task from `source` to run now, moving a batch more into `dest`.
+pub fn take_batch<T, Q, S: BatchSource<T, Q>>(source: &S, dest: &Q) -> Option<T> {
+    loop {
+        match source.steal_batch_and_pop(dest) {
+            Steal::Success(task) => return Some(task),
+            Steal::Empty => return None,
+            Steal::Retry => spin_loop(),
+        }
+    }
+}
+
+/// (4) Steals a batch from the first of `peers` (visited from `start` on, skipping `me`)
+/// that has work. A peer's only queued task is taken only when `take_lone` is set: its
+/// own worker is about to run it, and moving it would just move a chain of spawns between
+/// cores.
+pub fn steal<T, Q, S: BatchSource<T, Q>>(
+    peers: &[S],
+    me: usize,
+    start: usize,
+    take_lone: bool,
+    dest: &Q,
+) -> Option<T> {
+    let workers = peers.len();
+    for offset in 0..workers {
+        let victim = (start + offset) % workers;
+        let peer = &peers[victim];
+        if victim == me || (!take_lone && peer.queued() < 2) {
+            continue;
+        }
+        if let Some(task) = take_batch(peer, dest) {
+            return Some(task);
+        }
+    }
+    None
+}
