@@ -7,6 +7,8 @@
 //! cargo run --release -p wakewire-reactor-channel --example mpsc_timing
 //! ```
 //!
+//! Channels: this crate's, tokio's mpsc, async-channel, flume and kanal.
+//!
 //! Look for: ns/msg per channel on a current_thread and a 2-worker multi_thread runtime;
 //! the best of 5 rounds, interleaved. A last section times `ping_pong` (1,000 task pairs
 //! bounce a value 10 times through fresh oneshots) for this crate's oneshot and tokio's.
@@ -100,6 +102,25 @@ mod timing {
         drop(tx);
         let mut sum = 0;
         while let Ok(v) = rx.recv_async().await {
+            sum += v;
+        }
+        assert_eq!(sum, expected());
+    }
+
+    /// kanal's async channel: the fastest known peer (BENCHMARKS.md's "far target").
+    pub(crate) async fn kanal() {
+        let (tx, rx) = kanal::bounded_async(CAPACITY);
+        for p in 0..PRODUCERS {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                for i in 0..PER_PRODUCER {
+                    tx.send(p * PER_PRODUCER + i).await.unwrap();
+                }
+            });
+        }
+        drop(tx);
+        let mut sum = 0;
+        while let Ok(v) = rx.recv().await {
             sum += v;
         }
         assert_eq!(sum, expected());
@@ -221,14 +242,15 @@ mod timing {
                     .unwrap(),
             ),
         ];
-        let workloads: [Workload; 4] = [
+        let workloads: [Workload; 5] = [
             ("wakewire", |rt| rt.block_on(wakewire())),
             ("tokio mpsc", |rt| rt.block_on(tokio_mpsc())),
             ("async-channel", |rt| rt.block_on(async_channel())),
             ("flume", |rt| rt.block_on(flume())),
+            ("kanal", |rt| rt.block_on(kanal())),
         ];
         for (rt_name, rt) in &runtimes {
-            let mut best = [Duration::MAX; 4];
+            let mut best = [Duration::MAX; 5];
             for _round in 0..5 {
                 for (i, (_, run)) in workloads.iter().enumerate() {
                     let start = Instant::now();
