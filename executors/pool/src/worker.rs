@@ -34,10 +34,12 @@ use crate::sync::rt::{spin, thread};
 /// How often (in polls) a busy worker looks at the injector before its own queues, and
 /// turns its park without blocking (so a reactor driven by the park is not starved).
 pub(crate) const INJECTOR_INTERVAL: u32 = 61;
-/// Rounds of looking for work before a worker parks; a park/unpark round trip costs tens
-/// of microseconds, a round of looking well under one.
+/// Rounds of looking for work before a worker parks (about 20 µs of spinning in all): a
+/// park/unpark round trip costs tens of microseconds. No `yield_now` phase: on a 2-core
+/// machine it cost a syscall per round, and CPU that reactor threads needed, for no
+/// measurable gain (`--contender wakewire:multi` runs of the bench, December 2026).
 #[cfg(not(shuttle))]
-const SPIN_ROUNDS: u32 = 64;
+const SPIN_ROUNDS: u32 = 16;
 /// Under shuttle a round of looking takes as many scheduling steps as any other work:
 /// give up quickly, so the models explore sleeping and waking, not just spinning.
 #[cfg(shuttle)]
@@ -215,11 +217,7 @@ impl WorkerLoop {
             if self.shared.is_shutdown() {
                 return;
             }
-            if round < SPIN_ROUNDS / 2 {
-                spin(1 << round.min(6));
-            } else {
-                thread::yield_now();
-            }
+            spin(1 << round.min(6));
         }
         self.sleep();
     }
