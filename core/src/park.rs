@@ -34,11 +34,11 @@ use std::time::Duration;
 
 pub use shared::{SharedPark, SharedParkUnpark, SharedParkWorker};
 
-#[cfg(not(shuttle))]
+#[cfg(not(any(loom, shuttle)))]
 use parking::{Parker, Unparker};
 
-#[cfg(shuttle)]
-use shuttle_parker::{Parker, Unparker};
+#[cfg(any(loom, shuttle))]
+use model_parker::{Parker, Unparker};
 
 /// A blocking point for an idle executor thread; see the [module docs](self).
 pub trait Park {
@@ -125,14 +125,7 @@ impl Park for ThreadParker {
 
     fn park_timeout(&mut self, timeout: Duration) -> io::Result<()> {
         // `parking` saturates deadlines that overflow `Instant` into an untimed park.
-        #[cfg(not(loom))]
         let _ = self.parker.park_timeout(timeout);
-        // Loom has no clock: a timed park is modelled as "may return at any point", which
-        // a zero timeout already is and an untimed park covers otherwise.
-        #[cfg(loom)]
-        if !timeout.is_zero() {
-            self.parker.park();
-        }
         Ok(())
     }
 }
@@ -155,21 +148,23 @@ impl Unpark for ThreadUnparker {
     }
 }
 
-/// A parker built from shuttle's primitives: under `--cfg shuttle` every modelled thread
-/// shares one OS thread, so blocking it in the `parking` crate would stop the model.
-#[cfg(shuttle)]
-mod shuttle_parker {
+/// A parker built from the model checker's primitives: under `--cfg loom` or
+/// `--cfg shuttle` every modelled thread is scheduled by the checker, so blocking one in
+/// the `parking` crate would stop the model (or hide the wait from it).
+#[cfg(any(loom, shuttle))]
+mod model_parker {
     use std::time::Duration;
 
+    #[cfg(loom)]
+    use loom::sync::{Arc, Condvar, Mutex};
+    #[cfg(all(shuttle, not(loom)))]
     use shuttle::sync::{Arc, Condvar, Mutex};
 
-    #[derive(Default)]
     struct Token {
         notified: Mutex<bool>,
         condvar: Condvar,
     }
 
-    #[derive(Default)]
     pub(super) struct Parker(Arc<Token>);
 
     #[derive(Clone)]
@@ -177,7 +172,10 @@ mod shuttle_parker {
 
     impl Parker {
         pub(super) fn new() -> Self {
-            Parker::default()
+            Parker(Arc::new(Token {
+                notified: Mutex::new(false),
+                condvar: Condvar::new(),
+            }))
         }
 
         pub(super) fn unparker(&self) -> Unparker {
@@ -192,7 +190,7 @@ mod shuttle_parker {
             *notified = false;
         }
 
-        /// Shuttle has no clock: a zero timeout only consumes a pending token, any other
+        /// The checkers have no clock: a zero timeout only consumes a pending token, any other
         /// waits like `park` (a timed park may always return later than asked).
         /// Returns whether a token was consumed, like `parking::Parker::park_timeout`.
         pub(super) fn park_timeout(&self, timeout: Duration) -> bool {

@@ -7,7 +7,7 @@ use std::sync::{Arc, TryLockError};
 use std::time::Duration;
 
 use crate::park::{Park, ThreadParker, ThreadUnparker, Unpark};
-use crate::sync::{AtomicBool, Mutex, MutexGuard, Ordering};
+use crate::sync::{AtomicUsize, Mutex, MutexGuard, Ordering};
 
 /// One [`Park`] shared by several threads.
 ///
@@ -21,19 +21,20 @@ use crate::sync::{AtomicBool, Mutex, MutexGuard, Ordering};
 /// ```text
 ///   worker 0 idle ── try_lock ──► holds the driver ── park() ──► TimerPark ──► epoll_wait
 ///   worker 1 idle ── try_lock fails ──────────────────────────► its own thread parker
-///   unpark(worker i) ── notified = true; then i driving ? the driver's Unpark
-///                                                      : i's thread parker
+///   unpark(worker i) ── set NOTIFIED; was i DRIVING ? the driver's Unpark
+///                                                   : i's thread parker
 /// ```
 ///
 /// # No lost wakeup
 ///
-/// A worker about to block in the driver first publishes `driving = true`, then checks its
-/// `notified` flag; an unparker first sets `notified`, then reads `driving`. Both sides use
-/// `SeqCst`, so at least one sees the other: either the worker sees the notification and
-/// does not block, or the unparker sees it driving and unparks the driver (whose contract
-/// keeps an early unpark for the next `park`). A worker the unparker did not see driving is
-/// asleep on its thread parker, about to check `notified`, or awake: unparking its thread
-/// parker (which keeps an early token) covers all three.
+/// Each worker has one state word with two bits, `DRIVING` and `NOTIFIED`, changed only by
+/// read-modify-writes, so the operations on it are totally ordered. A worker about to
+/// block in the shared park sets `DRIVING` and learns whether `NOTIFIED` was already set
+/// (then it does not block); an unparker sets `NOTIFIED` and learns whether `DRIVING` was
+/// set (then it unparks the shared park, whose contract keeps an early unpark for the next
+/// `park`). A worker the unparker did not see driving is asleep on its thread parker,
+/// about to look at `NOTIFIED`, or awake: unparking its thread parker (which keeps an
+/// early token) covers all three. `loom_shared_park` explores the interleavings.
 ///
 /// # Starvation
 ///
@@ -86,8 +87,7 @@ impl<P: Park> SharedPark<P> {
         SharedParkWorker {
             shared: Arc::clone(&self.shared),
             state: Arc::new(WorkerState {
-                driving: AtomicBool::new(false),
-                notified: AtomicBool::new(false),
+                bits: AtomicUsize::new(0),
                 thread: thread.unpark(),
             }),
             thread,
@@ -109,12 +109,15 @@ impl<P: Park> fmt::Debug for SharedPark<P> {
     }
 }
 
+/// The worker is (about to be) blocked in the shared park.
+const DRIVING: usize = 0b01;
+/// An unpark arrived that the worker has not yet returned for.
+const NOTIFIED: usize = 0b10;
+
 /// What an unparker needs to know about one worker.
 struct WorkerState {
-    /// The worker is (about to be) blocked in the shared park.
-    driving: AtomicBool,
-    /// An unpark arrived that the worker has not yet returned for.
-    notified: AtomicBool,
+    /// `DRIVING | NOTIFIED` bits; see "No lost wakeup" on [`SharedPark`].
+    bits: AtomicUsize,
     thread: ThreadUnparker,
 }
 
@@ -147,32 +150,34 @@ impl<P: Park> SharedParkWorker<P> {
                 None => Ok(()),
             };
         }
-        if state.notified.swap(false, Ordering::SeqCst) {
+        if state.bits.fetch_and(!NOTIFIED, Ordering::AcqRel) & NOTIFIED != 0 {
             return Ok(());
         }
-        let result = match self.shared.try_drive() {
+        match self.shared.try_drive() {
             Some(mut driver) => {
-                state.driving.store(true, Ordering::SeqCst);
-                // Pairs with the unparker's store-then-load; see "No lost wakeup" on `SharedPark`.
-                let result = if state.notified.load(Ordering::SeqCst) {
-                    Ok(())
+                let result = if state.bits.fetch_or(DRIVING, Ordering::AcqRel) & NOTIFIED != 0 {
+                    Ok(()) // unparked since we looked: do not block
                 } else {
                     match timeout {
                         None => driver.park(),
                         Some(timeout) => driver.park_timeout(timeout),
                     }
                 };
-                state.driving.store(false, Ordering::SeqCst);
+                // Awake: whatever the caller looks at next covers any unpark until now.
+                state
+                    .bits
+                    .fetch_and(!(DRIVING | NOTIFIED), Ordering::AcqRel);
                 result
             }
-            None => match timeout {
-                None => self.thread.park(),
-                Some(timeout) => self.thread.park_timeout(timeout),
-            },
-        };
-        // We are awake: whatever the caller looks at next covers any unpark until now.
-        state.notified.store(false, Ordering::SeqCst);
-        result
+            None => {
+                let result = match timeout {
+                    None => self.thread.park(),
+                    Some(timeout) => self.thread.park_timeout(timeout),
+                };
+                state.bits.fetch_and(!NOTIFIED, Ordering::AcqRel);
+                result
+            }
+        }
     }
 }
 
@@ -198,7 +203,10 @@ impl<P: Park> Park for SharedParkWorker<P> {
 impl<P: Park> fmt::Debug for SharedParkWorker<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SharedParkWorker")
-            .field("driving", &self.state.driving.load(Ordering::Relaxed))
+            .field(
+                "driving",
+                &(self.state.bits.load(Ordering::Relaxed) & DRIVING != 0),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -221,8 +229,7 @@ impl<U: Clone> Clone for SharedParkUnpark<U> {
 
 impl<U: Unpark> Unpark for SharedParkUnpark<U> {
     fn unpark(&self) {
-        self.state.notified.store(true, Ordering::SeqCst);
-        if self.state.driving.load(Ordering::SeqCst) {
+        if self.state.bits.fetch_or(NOTIFIED, Ordering::AcqRel) & DRIVING != 0 {
             self.driver.unpark();
         } else {
             // Asleep on its thread parker, or about to look at `notified`, or awake:
