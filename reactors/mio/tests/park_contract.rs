@@ -1,6 +1,7 @@
 //! `ReactorPark` keeps the core `Park` contract: an unpark before park is not lost,
 //! `park_timeout(ZERO)` never blocks, `Duration::MAX` neither panics nor overflows; it
-//! stacks under the timer's park (one idle thread drives both); and a panicking waker
+//! stacks under the timer's park (one idle thread drives both, also when the pool's
+//! workers share the stack through `SharedPark`); and a panicking waker
 //! does not stop the reactor from waking the others.
 
 mod util;
@@ -71,6 +72,45 @@ fn timer_park_stacks_over_reactor_park() {
         read.unwrap().unwrap();
         assert_eq!(&buf, b"late");
     });
+}
+
+/// The same stack shared by the pool's two workers: whichever is idle drives timer and
+/// epoll (core's `SharedPark`), and tasks on both workers get their timer and I/O events.
+#[test]
+fn timer_over_reactor_shared_by_pool_workers() {
+    let _watchdog = util::Watchdog::new("shared_stack_on_pool", Duration::from_secs(20));
+    let reactor = Reactor::new().unwrap();
+    let io = reactor.handle();
+    let park = TimerPark::new(reactor.park());
+    let timer = park.handle();
+    let shared = wakewire_core::park::SharedPark::new(park);
+    let pool = wakewire_executor_pool::Pool::builder()
+        .workers(2)
+        .park_with(move |_| shared.worker())
+        .build();
+    let tasks: Vec<_> = (0..8u8)
+        .map(|i| {
+            let (io, timer) = (io.clone(), timer.clone());
+            wakewire_core::Spawn::spawn(&pool, async move {
+                let (mut a, mut b) = UnixStream::pair_with(&io).unwrap();
+                timer
+                    .sleep(Duration::from_millis(u64::from(i % 4) + 1))
+                    .await;
+                b.write_all(&[i; 4]).await.unwrap();
+                let mut buf = [0; 4];
+                timer
+                    .timeout(Duration::from_secs(10), a.read_exact(&mut buf))
+                    .await
+                    .expect("the read completed before the timeout")
+                    .unwrap();
+                buf
+            })
+            .unwrap()
+        })
+        .collect();
+    for (i, task) in tasks.into_iter().enumerate() {
+        assert_eq!(pool.block_on(task).unwrap(), [i as u8; 4]);
+    }
 }
 
 struct Panicky;

@@ -34,6 +34,24 @@ where
     pool.block_on(task).expect("the task did not panic")
 }
 
+/// Runs `body` as a task on Wakewire's 2-worker pool whose idle workers drive one reactor
+/// between them (park mode: core's `SharedPark` over the reactor's park).
+pub fn pool_park<F>(body: impl FnOnce(Handle) -> F) -> F::Output
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let reactor = Reactor::new().unwrap();
+    let handle = reactor.handle();
+    let shared = wakewire_core::park::SharedPark::new(reactor.park());
+    let pool = wakewire_executor_pool::Pool::builder()
+        .workers(2)
+        .park_with(move |_| shared.worker())
+        .build();
+    let task = wakewire_core::Spawn::spawn(&pool, body(handle)).unwrap();
+    pool.block_on(task).expect("the task did not panic")
+}
+
 /// Runs `body` on tokio's current-thread runtime (no tokio I/O driver) with the global reactor.
 pub fn tokio_current_thread<F: Future>(body: impl FnOnce(Handle) -> F) -> F::Output {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -59,7 +77,7 @@ pub fn futures_executor<F: Future>(body: impl FnOnce(Handle) -> F) -> F::Output 
 macro_rules! on_every_executor {
     ($($name:ident => $body:ident;)*) => {$(
         mod $name {
-            $crate::on_every_executor!(@cell $body; local, local_park, pool,
+            $crate::on_every_executor!(@cell $body; local, local_park, pool, pool_park,
                 tokio_current_thread, async_executor, futures_executor);
         }
     )*};
