@@ -1,6 +1,7 @@
-//! A1 (for the pool's own protocol; the queues are crossbeam-deque's): the idle/searching
-//! counts stay balanced under concurrency, and concurrent notifiers wake one sleeper, not
-//! all of them (no thundering herd).
+//! The idle/searching bookkeeping (`idle.rs`): the counts stay balanced under concurrency,
+//! and concurrent notifiers wake one sleeper, not all of them (no thundering herd; the
+//! traceability row of RELIABILITY.md). Task conservation itself (A1) is
+//! `loom_deque_push_pop_steal_overflow`.
 #![cfg(loom)]
 
 use loom::sync::Arc;
