@@ -59,10 +59,7 @@ fn completes_under_async_executor() {
     let pool = BlockingPool::builder().max_threads(3).build();
     let ex = async_executor::Executor::new();
     let task = ex.spawn(sum_of_jobs(&pool));
-    assert_eq!(
-        futures_executor::block_on(ex.run(task)),
-        SUM_OF_SQUARES
-    );
+    assert_eq!(futures_executor::block_on(ex.run(task)), SUM_OF_SQUARES);
 }
 
 #[test]
