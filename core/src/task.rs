@@ -303,7 +303,9 @@ impl<T> QuietDrop<T> {
 impl<T> Drop for QuietDrop<T> {
     fn drop(&mut self) {
         if let Some(value) = self.0.take() {
-            let _ = catch_unwind(AssertUnwindSafe(|| drop(value)));
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| drop(value))) {
+                crate::panic::drop_payload(payload);
+            }
         }
     }
 }
@@ -322,7 +324,9 @@ impl<F: Future> Future for CatchUnwind<F> {
             unreachable!("task polled after completion");
         };
         if CANCELLING.with(Cell::get) == Some(*this.id) {
-            let _ = drop_quietly(slot);
+            if let Err(payload) = drop_quietly(slot) {
+                crate::panic::drop_payload(payload);
+            }
             return Poll::Ready(Err(JoinError::cancelled(*this.id)));
         }
         let output = match catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
@@ -335,7 +339,13 @@ impl<F: Future> Future for CatchUnwind<F> {
         let dropped = drop_quietly(slot);
         Poll::Ready(match (output, dropped) {
             (Ok(value), Ok(())) => Ok(QuietDrop(Some(value))),
-            (Ok(_), Err(payload)) | (Err(payload), _) => Err(JoinError::panic(*this.id, payload)),
+            (Ok(_), Err(payload)) | (Err(payload), Ok(())) => {
+                Err(JoinError::panic(*this.id, payload))
+            }
+            (Err(payload), Err(second)) => {
+                crate::panic::drop_payload(second);
+                Err(JoinError::panic(*this.id, payload))
+            }
         })
     }
 }

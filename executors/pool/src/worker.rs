@@ -349,9 +349,7 @@ fn catch_user_panic<R>(
         "the pool worker's {what} panicked; the worker goes on"
     );
     // A payload whose own `Drop` panics must not unwind out of the worker either.
-    if let Err(again) = catch_unwind(AssertUnwindSafe(move || drop(payload))) {
-        std::mem::forget(again);
-    }
+    wakewire_core::panic::drop_payload(payload);
     None
 }
 
