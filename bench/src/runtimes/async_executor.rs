@@ -70,15 +70,43 @@ fn channel_oneshot<T>() -> (ChannelTx<T>, ChannelRx<T>) {
     (ChannelTx(tx), ChannelRx { rx })
 }
 
+/// The `Spawner` items both async-executor contenders share: the smol ecosystem's blocking
+/// pool, channels, timer and sockets.
+macro_rules! smol_parts {
+    () => {
+        type Blocking<T: Send + 'static> = blocking::Task<T>;
+        type Tx<T: Send + 'static> = ChannelTx<T>;
+        type Rx<T: Send + 'static> = ChannelRx<T>;
+
+        fn spawn_blocking<F, T>(&self, job: F) -> blocking::Task<T>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            blocking::unblock(job)
+        }
+
+        fn oneshot<T: Send + 'static>() -> (ChannelTx<T>, ChannelRx<T>) {
+            channel_oneshot()
+        }
+
+        type MpscTx<T: Send + 'static> = async_channel::Sender<T>;
+        type MpscRx<T: Send + 'static> = async_channel::Receiver<T>;
+
+        fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
+            async_channel::bounded(capacity)
+        }
+
+        async_io_parts!();
+    };
+}
+
 /// Spawns onto a shared multi-thread `Executor`.
 #[derive(Debug, Clone)]
 pub(crate) struct MultiSpawner(Arc<Executor<'static>>);
 
 impl Spawner for MultiSpawner {
     type Join<T: Send + 'static> = Task<T>;
-    type Blocking<T: Send + 'static> = blocking::Task<T>;
-    type Tx<T: Send + 'static> = ChannelTx<T>;
-    type Rx<T: Send + 'static> = ChannelRx<T>;
 
     fn spawn<F>(&self, future: F) -> Task<F::Output>
     where
@@ -95,26 +123,7 @@ impl Spawner for MultiSpawner {
         self.0.spawn(future).detach();
     }
 
-    fn spawn_blocking<F, T>(&self, job: F) -> blocking::Task<T>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        blocking::unblock(job)
-    }
-
-    fn oneshot<T: Send + 'static>() -> (ChannelTx<T>, ChannelRx<T>) {
-        channel_oneshot()
-    }
-
-    type MpscTx<T: Send + 'static> = async_channel::Sender<T>;
-    type MpscRx<T: Send + 'static> = async_channel::Receiver<T>;
-
-    fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
-        async_channel::bounded(capacity)
-    }
-
-    async_io_parts!();
+    smol_parts!();
 }
 
 /// An `Executor` driven by 2 threads (`async_io::block_on(ex.run(stop))`, smol's pattern);
@@ -197,9 +206,6 @@ pub(crate) struct LocalSpawner;
 
 impl Spawner for LocalSpawner {
     type Join<T: Send + 'static> = Task<T>;
-    type Blocking<T: Send + 'static> = blocking::Task<T>;
-    type Tx<T: Send + 'static> = ChannelTx<T>;
-    type Rx<T: Send + 'static> = ChannelRx<T>;
 
     fn spawn<F>(&self, future: F) -> Task<F::Output>
     where
@@ -216,26 +222,7 @@ impl Spawner for LocalSpawner {
         LOCAL.with(|ex| ex.spawn(future).detach());
     }
 
-    fn spawn_blocking<F, T>(&self, job: F) -> blocking::Task<T>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        blocking::unblock(job)
-    }
-
-    fn oneshot<T: Send + 'static>() -> (ChannelTx<T>, ChannelRx<T>) {
-        channel_oneshot()
-    }
-
-    type MpscTx<T: Send + 'static> = async_channel::Sender<T>;
-    type MpscRx<T: Send + 'static> = async_channel::Receiver<T>;
-
-    fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
-        async_channel::bounded(capacity)
-    }
-
-    async_io_parts!();
+    smol_parts!();
 }
 
 /// async-executor `LocalExecutor`, driven by `async_io::block_on(ex.run(future))`.

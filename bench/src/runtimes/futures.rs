@@ -73,11 +73,39 @@ where
         .expect("futures blocking ThreadPool spawn")
 }
 
+/// The `Spawner` items both futures contenders share: the stand-in blocking pool,
+/// `futures-channel`, and the timer and sockets borrowed from `futures-timer` and async-io.
+macro_rules! futures_parts {
+    () => {
+        type Blocking<T: Send + 'static> = RemoteHandle<T>;
+        type Tx<T: Send + 'static> = futures_channel::oneshot::Sender<T>;
+        type Rx<T: Send + 'static> = FuturesRx<T>;
+
+        fn spawn_blocking<F, T>(&self, job: F) -> RemoteHandle<T>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            unblock(job)
+        }
+
+        fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>) {
+            futures_oneshot()
+        }
+
+        type MpscTx<T: Send + 'static> = futures_channel::mpsc::Sender<T>;
+        type MpscRx<T: Send + 'static> = futures_channel::mpsc::Receiver<T>;
+
+        fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
+            futures_channel::mpsc::channel(capacity)
+        }
+
+        async_io_parts!();
+    };
+}
+
 impl Spawner for ThreadPool {
     type Join<T: Send + 'static> = RemoteHandle<T>;
-    type Blocking<T: Send + 'static> = RemoteHandle<T>;
-    type Tx<T: Send + 'static> = futures_channel::oneshot::Sender<T>;
-    type Rx<T: Send + 'static> = FuturesRx<T>;
 
     fn spawn<F>(&self, future: F) -> RemoteHandle<F::Output>
     where
@@ -95,26 +123,7 @@ impl Spawner for ThreadPool {
         self.spawn_ok(future);
     }
 
-    fn spawn_blocking<F, T>(&self, job: F) -> RemoteHandle<T>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        unblock(job)
-    }
-
-    fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>) {
-        futures_oneshot()
-    }
-
-    type MpscTx<T: Send + 'static> = futures_channel::mpsc::Sender<T>;
-    type MpscRx<T: Send + 'static> = futures_channel::mpsc::Receiver<T>;
-
-    fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
-        futures_channel::mpsc::channel(capacity)
-    }
-
-    async_io_parts!();
+    futures_parts!();
 }
 
 /// futures-executor `ThreadPool` with 2 threads; the harness thread runs the root future
@@ -173,9 +182,6 @@ pub(crate) struct LocalPoolSpawner;
 
 impl Spawner for LocalPoolSpawner {
     type Join<T: Send + 'static> = RemoteHandle<T>;
-    type Blocking<T: Send + 'static> = RemoteHandle<T>;
-    type Tx<T: Send + 'static> = futures_channel::oneshot::Sender<T>;
-    type Rx<T: Send + 'static> = FuturesRx<T>;
 
     fn spawn<F>(&self, future: F) -> RemoteHandle<F::Output>
     where
@@ -200,26 +206,7 @@ impl Spawner for LocalPoolSpawner {
         });
     }
 
-    fn spawn_blocking<F, T>(&self, job: F) -> RemoteHandle<T>
-    where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        unblock(job)
-    }
-
-    fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>) {
-        futures_oneshot()
-    }
-
-    type MpscTx<T: Send + 'static> = futures_channel::mpsc::Sender<T>;
-    type MpscRx<T: Send + 'static> = futures_channel::mpsc::Receiver<T>;
-
-    fn mpsc<T: Send + 'static>(capacity: usize) -> (Self::MpscTx<T>, Self::MpscRx<T>) {
-        futures_channel::mpsc::channel(capacity)
-    }
-
-    async_io_parts!();
+    futures_parts!();
 }
 
 /// futures-executor `LocalPool`, driven by `run_until`.

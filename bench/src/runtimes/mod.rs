@@ -13,12 +13,12 @@ pub(crate) fn all() -> Vec<Box<dyn DynContender>> {
     vec![
         Box::new(wakewire::WakewirePool::threads()),
         Box::new(wakewire::WakewirePool::parked()),
-        Box::new(tokio::TokioMulti::new()),
+        Box::new(tokio::Tokio::multi_thread()),
         Box::new(async_executor::AsyncExecutorMulti::new()),
         Box::new(futures::FuturesThreadPool::new()),
         Box::new(wakewire::WakewireLocal::threads()),
         Box::new(wakewire::WakewireLocal::parked()),
-        Box::new(tokio::TokioCurrentThread::new()),
+        Box::new(tokio::Tokio::current_thread()),
         Box::new(async_executor::AsyncExecutorLocal::new()),
         Box::new(futures::FuturesLocalPool::new()),
     ]

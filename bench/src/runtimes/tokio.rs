@@ -117,72 +117,50 @@ impl Spawner for Handle {
     }
 }
 
-/// tokio `multi_thread` runtime with 2 workers.
+/// A tokio runtime: `multi_thread` with 2 workers, or `current_thread` (no `LocalSet`
+/// needed: every workload's tasks are `Send`).
 #[derive(Debug)]
-pub(crate) struct TokioMulti {
+pub(crate) struct Tokio {
     runtime: Runtime,
+    slot: Slot,
 }
 
-impl TokioMulti {
-    pub(crate) fn new() -> Self {
+impl Tokio {
+    pub(crate) fn multi_thread() -> Self {
         let runtime = Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("tokio multi_thread runtime");
-        TokioMulti { runtime }
-    }
-}
-
-impl Contender for TokioMulti {
-    type Spawner = Handle;
-
-    fn info(&self) -> Info {
-        Info {
-            name: "tokio",
+        Tokio {
+            runtime,
             slot: Slot::Multi,
-            setup: "tokio `multi_thread`, 2 workers",
-            repolls_in_place: false,
         }
     }
 
-    fn spawner(&self) -> Handle {
-        self.runtime.handle().clone()
-    }
-
-    fn spawns_remotely(&self) -> bool {
-        true
-    }
-
-    fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.runtime.block_on(future)
-    }
-}
-
-/// tokio `current_thread` runtime (no `LocalSet` needed: every workload's tasks are `Send`).
-#[derive(Debug)]
-pub(crate) struct TokioCurrentThread {
-    runtime: Runtime,
-}
-
-impl TokioCurrentThread {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn current_thread() -> Self {
         let runtime = Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("tokio current_thread runtime");
-        TokioCurrentThread { runtime }
+        Tokio {
+            runtime,
+            slot: Slot::Single,
+        }
     }
 }
 
-impl Contender for TokioCurrentThread {
+impl Contender for Tokio {
     type Spawner = Handle;
 
     fn info(&self) -> Info {
         Info {
             name: "tokio",
-            slot: Slot::Single,
-            setup: "tokio `current_thread`",
+            slot: self.slot,
+            setup: match self.slot {
+                Slot::Multi => "tokio `multi_thread`, 2 workers",
+                Slot::Single => "tokio `current_thread`",
+            },
             repolls_in_place: false,
         }
     }

@@ -35,95 +35,68 @@ mod timing {
         n * (n - 1) / 2
     }
 
-    pub(crate) async fn wakewire() {
-        let (tx, mut rx) = mpsc::bounded(CAPACITY);
-        for p in 0..PRODUCERS {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                for i in 0..PER_PRODUCER {
-                    tx.send(p * PER_PRODUCER + i).await.unwrap();
+    /// The workload on the current tokio runtime for one channel: `$channel` makes
+    /// `(tx, rx)`, `$send(tx, value)` and `$recv(rx)` are that channel's async calls
+    /// (`recv` yielding an `Option`).
+    macro_rules! mpsc_on_tokio {
+        ($channel:expr, |$tx:ident, $value:ident| $send:expr, |$rx:ident| $recv:expr) => {{
+            let (tx, mut rx) = $channel;
+            for p in 0..PRODUCERS {
+                let $tx = tx.clone();
+                tokio::spawn(async move {
+                    for i in 0..PER_PRODUCER {
+                        let $value = p * PER_PRODUCER + i;
+                        $send.await.unwrap();
+                    }
+                });
+            }
+            drop(tx);
+            let mut sum = 0;
+            loop {
+                let $rx = &mut rx;
+                match $recv {
+                    Some(v) => sum += v,
+                    None => break,
                 }
-            });
-        }
-        drop(tx);
-        let mut sum = 0;
-        while let Ok(v) = rx.recv().await {
-            sum += v;
-        }
-        assert_eq!(sum, expected());
+            }
+            assert_eq!(sum, expected());
+        }};
+    }
+
+    pub(crate) async fn wakewire() {
+        mpsc_on_tokio!(mpsc::bounded(CAPACITY), |tx, v| tx.send(v), |rx| rx
+            .recv()
+            .await
+            .ok())
     }
 
     pub(crate) async fn tokio_mpsc() {
-        let (tx, mut rx) = tokio::sync::mpsc::channel(CAPACITY);
-        for p in 0..PRODUCERS {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                for i in 0..PER_PRODUCER {
-                    tx.send(p * PER_PRODUCER + i).await.unwrap();
-                }
-            });
-        }
-        drop(tx);
-        let mut sum = 0;
-        while let Some(v) = rx.recv().await {
-            sum += v;
-        }
-        assert_eq!(sum, expected());
+        mpsc_on_tokio!(
+            tokio::sync::mpsc::channel(CAPACITY),
+            |tx, v| tx.send(v),
+            |rx| rx.recv().await
+        )
     }
 
     pub(crate) async fn async_channel() {
-        let (tx, rx) = async_channel::bounded(CAPACITY);
-        for p in 0..PRODUCERS {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                for i in 0..PER_PRODUCER {
-                    tx.send(p * PER_PRODUCER + i).await.unwrap();
-                }
-            });
-        }
-        drop(tx);
-        let mut sum = 0;
-        while let Ok(v) = rx.recv().await {
-            sum += v;
-        }
-        assert_eq!(sum, expected());
+        mpsc_on_tokio!(async_channel::bounded(CAPACITY), |tx, v| tx.send(v), |rx| {
+            rx.recv().await.ok()
+        })
     }
 
     pub(crate) async fn flume() {
-        let (tx, rx) = flume::bounded(CAPACITY);
-        for p in 0..PRODUCERS {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                for i in 0..PER_PRODUCER {
-                    tx.send_async(p * PER_PRODUCER + i).await.unwrap();
-                }
-            });
-        }
-        drop(tx);
-        let mut sum = 0;
-        while let Ok(v) = rx.recv_async().await {
-            sum += v;
-        }
-        assert_eq!(sum, expected());
+        mpsc_on_tokio!(flume::bounded(CAPACITY), |tx, v| tx.send_async(v), |rx| rx
+            .recv_async()
+            .await
+            .ok())
     }
 
     /// kanal's async channel: the fastest known peer (BENCHMARKS.md's "far target").
     pub(crate) async fn kanal() {
-        let (tx, rx) = kanal::bounded_async(CAPACITY);
-        for p in 0..PRODUCERS {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                for i in 0..PER_PRODUCER {
-                    tx.send(p * PER_PRODUCER + i).await.unwrap();
-                }
-            });
-        }
-        drop(tx);
-        let mut sum = 0;
-        while let Ok(v) = rx.recv().await {
-            sum += v;
-        }
-        assert_eq!(sum, expected());
+        mpsc_on_tokio!(kanal::bounded_async(CAPACITY), |tx, v| tx.send(v), |rx| rx
+            .recv()
+            .await
+            .ok())
     }
 
     /// This crate's channel on Wakewire's own local executor (not a tokio runtime).
