@@ -68,7 +68,8 @@ pub(crate) fn blocking<C: Contender>(contender: &C, counts: &Counts) -> Duration
     }));
     let elapsed = start.elapsed();
     assert_eq!(
-        checksum, counts.blocking_checksum,
+        checksum,
+        counts.blocking_checksum(),
         "blocking: wrong checksum: the run is invalid"
     );
     elapsed

@@ -8,6 +8,7 @@ mod spawning;
 mod tcp_echo;
 mod timers;
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::contender::Contender;
@@ -108,8 +109,9 @@ pub(crate) struct Counts {
     pub(crate) jobs_per_task: usize,
     /// Iterations of [`blocking::cpu_work`] that take about 10 µs on this machine.
     pub(crate) work_iterations: u64,
-    /// The expected result of one `blocking` run.
-    pub(crate) blocking_checksum: u64,
+    /// The expected result of one `blocking` run, computed on first use (it is ~50 M
+    /// rounds of CPU work: not worth paying when `blocking` is not run).
+    blocking_checksum: OnceLock<u64>,
 }
 
 impl Counts {
@@ -136,11 +138,18 @@ impl Counts {
             blocking_tasks,
             jobs_per_task,
             work_iterations,
-            blocking_checksum: blocking::checksum(
-                (blocking_tasks * jobs_per_task) as u64,
-                work_iterations,
-            ),
+            blocking_checksum: OnceLock::new(),
         }
+    }
+
+    /// The expected result of one `blocking` run.
+    pub(crate) fn blocking_checksum(&self) -> u64 {
+        *self.blocking_checksum.get_or_init(|| {
+            blocking::checksum(
+                (self.blocking_tasks * self.jobs_per_task) as u64,
+                self.work_iterations,
+            )
+        })
     }
 }
 
