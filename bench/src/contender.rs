@@ -11,12 +11,12 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use futures_io::{AsyncRead, AsyncWrite};
+use futures_util::io::{AsyncRead, AsyncWrite};
 
 use crate::workloads::{Counts, Workload};
 
 /// Which column group a contender belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Slot {
     /// Two worker threads.
     Multi,
@@ -135,10 +135,6 @@ pub(crate) trait Contender {
 
     /// A spawner for tasks of this runtime.
     fn spawner(&self) -> Self::Spawner;
-
-    /// Whether [`spawner`](Self::spawner) works from a thread outside the runtime (false
-    /// for spawners kept in a thread-local of the runtime's thread).
-    fn spawns_remotely(&self) -> bool;
 
     /// Runs `future` to completion from the harness thread.
     fn block_on<F: Future>(&self, future: F) -> F::Output;

@@ -1,7 +1,6 @@
 //! Interleaved rounds: every contender runs a workload once per round (A B C A B C …),
 //! so slow drifts of a shared machine hit all of them alike.
 
-use std::collections::HashMap;
 use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -64,7 +63,7 @@ pub(crate) fn run_all(
     let mut lines = Vec::new();
     for &workload in workloads {
         let ops = workload.ops(counts) as f64;
-        let mut samples: HashMap<usize, Vec<f64>> = HashMap::new();
+        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
         eprint!("{:<14}", workload.name());
         for round in 0..=rounds.min(workload.max_rounds()) {
             for (index, contender) in contenders.iter().enumerate() {
@@ -81,7 +80,7 @@ pub(crate) fn run_all(
                 if let Some(elapsed) = run {
                     if round > 0 {
                         let ns_per_op = elapsed.as_nanos() as f64 / ops;
-                        samples.entry(index).or_default().push(ns_per_op);
+                        samples[index].push(ns_per_op);
                     }
                 }
             }
@@ -96,7 +95,7 @@ pub(crate) fn run_all(
                 if info.slot != slot {
                     continue;
                 }
-                let Some(summary) = samples.get(&index).and_then(|s| Summary::of(s)) else {
+                let Some(summary) = Summary::of(&samples[index]) else {
                     continue;
                 };
                 rows.push(Row {

@@ -63,17 +63,3 @@ pub(crate) fn yield_now() -> YieldNow {
 pub(crate) fn loopback() -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, 0))
 }
-
-/// Polls the inner future exactly once with the caller's context and reports whether it
-/// finished: how `timers` registers each sleep (its first poll hands the task's waker to
-/// the timer).
-#[derive(Debug)]
-pub(crate) struct PollOnce<'a, F: ?Sized>(pub(crate) Pin<&'a mut F>);
-
-impl<F: Future + ?Sized> Future for PollOnce<'_, F> {
-    type Output = bool;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<bool> {
-        Poll::Ready(self.0.as_mut().poll(cx).is_ready())
-    }
-}

@@ -175,10 +175,7 @@ impl JoinError {
     /// The panic message, when the payload is a string (as with `panic!("...")`).
     pub fn panic_message(&self) -> Option<&str> {
         match &self.repr {
-            Repr::Panic(payload) => payload
-                .downcast_ref::<&'static str>()
-                .copied()
-                .or_else(|| payload.downcast_ref::<String>().map(String::as_str)),
+            Repr::Panic(payload) => crate::panic::payload_message(&**payload),
             Repr::Cancelled => None,
         }
     }

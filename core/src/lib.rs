@@ -14,7 +14,7 @@
 //! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits; [`SharedPark`](park::SharedPark): one park driven by whichever worker is idle | parkers, reactors | executors |
 //! | [`blocked`] | [`BlockedPoll`]: the report of a poll that held its thread too long | this crate | executors, user hooks |
 //! | [`enter`] | the guard that turns a nested `block_on` into a clear panic | this crate | executors |
-//! | [`panic`](mod@panic) | [`drop_payload`](crate::panic::drop_payload): dispose of a caught panic without a second unwind | this crate | executors, reactors |
+//! | [`panic`](mod@panic) | [`payload_message`](crate::panic::payload_message), [`drop_payload`](crate::panic::drop_payload): a caught panic's message; disposing of it without a second unwind | this crate | executors, the blocking reactor |
 //! | [`waker`] | [`WakerSlot`](waker::WakerSlot), a no-op waker and a counting waker | this crate | reactors, executors, tests |
 //!
 //! Poll → Wait → Wake: this crate sits *between* the steps. Executors poll through

@@ -1,4 +1,5 @@
-//! Panic payloads caught by executors and reactors, disposed of without a second unwind.
+//! Panic payloads caught by executors and reactors: their message, and disposing of them
+//! without a second unwind.
 //!
 //! A payload is a `Box<dyn Any + Send>` whose `Drop` is user code: `panic_any(value)` with a
 //! value that panics when dropped gives a payload that panics again when the executor
@@ -7,6 +8,23 @@
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// The message of a panic payload, when it is a string: `panic!("literal")` gives a
+/// `&'static str`, `panic!("{formatted}")` a `String`.
+///
+/// ```
+/// use std::panic::catch_unwind;
+/// use wakewire_core::panic::payload_message;
+///
+/// let payload = catch_unwind(|| panic!("disk {} on fire", 3)).unwrap_err();
+/// assert_eq!(payload_message(&*payload), Some("disk 3 on fire"));
+/// ```
+pub fn payload_message(payload: &(dyn Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<&'static str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+}
 
 /// How many payloads in a chain (each one the panic of dropping the one before) are
 /// dropped before the rest is leaked.

@@ -155,10 +155,7 @@ impl Unpark for ThreadUnparker {
 mod model_parker {
     use std::time::Duration;
 
-    #[cfg(loom)]
-    use loom::sync::{Arc, Condvar, Mutex};
-    #[cfg(all(shuttle, not(loom)))]
-    use shuttle::sync::{Arc, Condvar, Mutex};
+    use crate::sync::{Arc, Condvar, Mutex};
 
     struct Token {
         notified: Mutex<bool>,

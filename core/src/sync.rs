@@ -8,13 +8,13 @@
 #[cfg(loom)]
 pub(crate) use loom::sync::{
     atomic::{AtomicUsize, Ordering},
-    Mutex, MutexGuard,
+    Arc, Condvar, Mutex, MutexGuard,
 };
 
 #[cfg(all(shuttle, not(loom)))]
 pub(crate) use shuttle::sync::{
     atomic::{AtomicUsize, Ordering},
-    Mutex, MutexGuard,
+    Arc, Condvar, Mutex, MutexGuard,
 };
 
 #[cfg(not(any(loom, shuttle)))]

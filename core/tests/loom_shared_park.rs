@@ -13,26 +13,31 @@ use loom::thread;
 use wakewire_core::park::SharedPark;
 use wakewire_core::{Park, ThreadParker, Unpark};
 
+/// Parks `park` until a second thread raises a flag and unparks it: returns in every
+/// interleaving unless the unpark can be lost.
+fn park_until_unparked(mut park: impl Park) {
+    let unpark = park.unpark();
+    let flag = Arc::new(AtomicBool::new(false));
+    let waker = {
+        let flag = flag.clone();
+        thread::spawn(move || {
+            flag.store(true, Ordering::SeqCst);
+            unpark.unpark();
+        })
+    };
+    while !flag.load(Ordering::SeqCst) {
+        park.park().unwrap();
+    }
+    waker.join().unwrap();
+}
+
 /// One worker parks until its flag is up; another thread raises the flag and unparks it.
 /// The shared park is free, so the worker may drive it: the unpark must reach it there.
 #[test]
 fn loom_unpark_reaches_a_worker_driving_the_shared_park() {
     loom::model(|| {
         let shared = SharedPark::new(ThreadParker::new());
-        let mut worker = shared.worker();
-        let unpark = worker.unpark();
-        let flag = Arc::new(AtomicBool::new(false));
-        let waker = {
-            let flag = flag.clone();
-            thread::spawn(move || {
-                flag.store(true, Ordering::SeqCst);
-                unpark.unpark();
-            })
-        };
-        while !flag.load(Ordering::SeqCst) {
-            worker.park().unwrap();
-        }
-        waker.join().unwrap();
+        park_until_unparked(shared.worker());
     });
 }
 
@@ -70,20 +75,5 @@ fn loom_unparks_reach_both_the_driver_and_the_thread_parker() {
 /// primitives, so an unpark racing with `park` is explored too.
 #[test]
 fn loom_plain_thread_parker() {
-    loom::model(|| {
-        let mut parker = ThreadParker::new();
-        let unpark = parker.unpark();
-        let flag = Arc::new(AtomicBool::new(false));
-        let waker = {
-            let flag = flag.clone();
-            thread::spawn(move || {
-                flag.store(true, Ordering::SeqCst);
-                unpark.unpark();
-            })
-        };
-        while !flag.load(Ordering::SeqCst) {
-            parker.park().unwrap();
-        }
-        waker.join().unwrap();
-    });
+    loom::model(|| park_until_unparked(ThreadParker::new()));
 }

@@ -12,10 +12,11 @@ use std::task::{Context, Poll};
 use std::thread::{self, JoinHandle};
 
 use async_executor::{Executor, LocalExecutor, Task};
-use futures_core::Stream;
+use futures_util::Stream;
 
 use crate::contender::{Contender, Info, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
 use crate::runtimes::async_io_parts::async_io_parts;
+use crate::workloads::Workload;
 
 impl<T: Send + 'static> MpscSender<T> for async_channel::Sender<T> {
     async fn send(&mut self, value: T) {
@@ -184,10 +185,6 @@ impl Contender for AsyncExecutorMulti {
         MultiSpawner(Arc::clone(&self.executor))
     }
 
-    fn spawns_remotely(&self) -> bool {
-        true
-    }
-
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         async_io::block_on(future)
     }
@@ -251,8 +248,9 @@ impl Contender for AsyncExecutorLocal {
         LocalSpawner
     }
 
-    fn spawns_remotely(&self) -> bool {
-        false
+    /// Its spawner lives in a thread-local of the harness thread: no remote spawns.
+    fn runs(&self, workload: Workload) -> bool {
+        workload != Workload::SpawnRemote
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {

@@ -19,6 +19,7 @@ use futures_util::{SinkExt, StreamExt};
 use crate::contender::{Contender, Info, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
 use crate::runtimes::async_io_parts::async_io_parts;
 use crate::util::Expect;
+use crate::workloads::Workload;
 
 impl<T: Send + 'static> MpscSender<T> for futures_channel::mpsc::Sender<T> {
     async fn send(&mut self, value: T) {
@@ -160,10 +161,6 @@ impl Contender for FuturesThreadPool {
         self.pool.clone()
     }
 
-    fn spawns_remotely(&self) -> bool {
-        true
-    }
-
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         futures_executor::block_on(future)
     }
@@ -238,8 +235,9 @@ impl Contender for FuturesLocalPool {
         LocalPoolSpawner
     }
 
-    fn spawns_remotely(&self) -> bool {
-        false
+    /// Its spawner lives in a thread-local of the harness thread: no remote spawns.
+    fn runs(&self, workload: Workload) -> bool {
+        workload != Workload::SpawnRemote
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {

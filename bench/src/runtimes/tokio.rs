@@ -169,10 +169,6 @@ impl Contender for Tokio {
         self.runtime.handle().clone()
     }
 
-    fn spawns_remotely(&self) -> bool {
-        true
-    }
-
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.runtime.block_on(future)
     }

@@ -250,10 +250,6 @@ impl<P: Park> Contender for WakewireLocal<P> {
         }
     }
 
-    fn spawns_remotely(&self) -> bool {
-        true
-    }
-
     fn block_on<F: Future>(&self, future: F) -> F::Output {
         self.executor.block_on(future)
     }
@@ -324,10 +320,6 @@ impl Contender for WakewirePool {
             spawn: self.pool.handle(),
             reactors: Arc::clone(&self.reactors),
         }
-    }
-
-    fn spawns_remotely(&self) -> bool {
-        true
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {

@@ -45,13 +45,13 @@ pub(crate) fn blocking<C: Contender>(contender: &C, counts: &Counts) -> Duration
     let checksum = contender.block_on(spawner.clone().spawn(async move {
         let handles: Vec<_> = (0..tasks)
             .map(|task| {
-                let spawner = spawner.clone();
-                spawner.clone().spawn(async move {
+                let inner = spawner.clone();
+                spawner.spawn(async move {
                     let mut sum = 0u64;
                     for job in 0..jobs {
                         let seed = task * jobs + job;
                         sum = sum.wrapping_add(
-                            spawner
+                            inner
                                 .spawn_blocking(move || cpu_work(seed, iterations))
                                 .await,
                         );
@@ -75,7 +75,7 @@ pub(crate) fn blocking<C: Contender>(contender: &C, counts: &Counts) -> Duration
     elapsed
 }
 
-/// The sum of every job's result in one run, computed once up front.
+/// The sum of every job's result in one run (the expected checksum).
 pub(crate) fn checksum(jobs: u64, iterations: u64) -> u64 {
     (0..jobs).fold(0u64, |sum, seed| {
         sum.wrapping_add(cpu_work(seed, iterations))

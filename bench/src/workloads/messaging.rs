@@ -111,7 +111,6 @@ pub(crate) fn wake_latency<C: Contender>(contender: &C, wakes: usize) -> Duratio
     let wakes = wakes as u64;
     let bell = Arc::new(Bell::default());
     let spawner = contender.spawner();
-    let start = Instant::now();
     let ringer = {
         let bell = Arc::clone(&bell);
         thread::spawn(move || {
@@ -124,6 +123,8 @@ pub(crate) fn wake_latency<C: Contender>(contender: &C, wakes: usize) -> Duratio
             }
         })
     };
+    // The ringer waits until the task is parked, so its thread start is not timed.
+    let start = Instant::now();
     let parked = contender.block_on(spawner.spawn(async move {
         let mut parked = 0;
         for ring in 1..=wakes {

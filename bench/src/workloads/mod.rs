@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::contender::Contender;
 
 /// A workload of BENCHMARKS.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Workload {
     SpawnMany,
     SpawnRemote,
@@ -161,7 +161,7 @@ pub(crate) fn run<C: Contender>(
 ) -> Option<Duration> {
     match workload {
         Workload::SpawnMany => Some(spawning::spawn_many(contender, counts.spawns)),
-        Workload::SpawnRemote => spawning::spawn_remote(contender, counts.spawns),
+        Workload::SpawnRemote => Some(spawning::spawn_remote(contender, counts.spawns)),
         Workload::YieldMany => Some(spawning::yield_many(
             contender,
             counts.yield_tasks,

@@ -33,12 +33,8 @@ pub(crate) fn spawn_many<C: Contender>(contender: &C, n: usize) -> Duration {
     elapsed
 }
 
-/// Spawn `n` empty tasks from a thread outside the runtime, await all. Not applicable to
-/// runtimes whose spawner only works on their own thread.
-pub(crate) fn spawn_remote<C: Contender>(contender: &C, n: usize) -> Option<Duration> {
-    if !contender.spawns_remotely() {
-        return None;
-    }
+/// Spawn `n` empty tasks from a thread outside the runtime, await all.
+pub(crate) fn spawn_remote<C: Contender>(contender: &C, n: usize) -> Duration {
     let spawner = contender.spawner();
     let (tx, rx) = C::Spawner::oneshot();
     let start = Instant::now();
@@ -58,7 +54,7 @@ pub(crate) fn spawn_remote<C: Contender>(contender: &C, n: usize) -> Option<Dura
         .join()
         .expect("spawn_remote: the spawning thread panicked");
     check("spawn_remote", "completions", done, n);
-    Some(elapsed)
+    elapsed
 }
 
 /// `tasks` tasks each yield `yields` times through the scheduler.

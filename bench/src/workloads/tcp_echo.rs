@@ -52,7 +52,7 @@ pub(crate) fn tcp_echo<C: Contender>(
 /// the number of messages echoed intact. Closing the stream ends the server's task.
 async fn client<S>(mut stream: S, id: usize, messages: usize, size: usize) -> usize
 where
-    S: futures_io::AsyncRead + futures_io::AsyncWrite + Unpin,
+    S: futures_util::io::AsyncRead + futures_util::io::AsyncWrite + Unpin,
 {
     let mut out = vec![0u8; size];
     let mut back = vec![0u8; size];
@@ -76,7 +76,7 @@ where
 /// Writes back whatever it reads until end of stream; returns the bytes echoed.
 async fn echo<S>(mut stream: S, size: usize) -> usize
 where
-    S: futures_io::AsyncRead + futures_io::AsyncWrite + Unpin,
+    S: futures_util::io::AsyncRead + futures_util::io::AsyncWrite + Unpin,
 {
     let mut buf = vec![0u8; size.max(4096)];
     let mut total = 0;

@@ -1,11 +1,12 @@
 //! timers: many sleeps registered, most dropped before they fire, the rest awaited.
 
+use std::future::{poll_fn, Future};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
 
 use crate::contender::{Contender, Spawner};
-use crate::util::PollOnce;
 
 /// One timer in this many is kept and awaited; the others are dropped once registered.
 pub(crate) const KEEP_ONE_IN: usize = 10;
@@ -41,7 +42,7 @@ pub(crate) fn timers<C: Contender>(contender: &C, n: usize) -> Duration {
             for i in 0..n {
                 let delay = Duration::from_millis(1 + rng.next() % 100);
                 let mut sleep = Box::pin(spawner.sleep(delay));
-                let done = PollOnce(sleep.as_mut()).await;
+                let done = poll_fn(|cx| Poll::Ready(sleep.as_mut().poll(cx).is_ready())).await;
                 if i % KEEP_ONE_IN == 0 {
                     kept.push((sleep, start + delay, done));
                 } // else: dropped before it fires

@@ -161,8 +161,8 @@ impl<T, Q: RunQueue<T>> LocalQueues<T, Q> {
         self.lifo.take().or_else(|| self.queue.pop())
     }
 
-    /// Puts a task back at the end of the queue (one taken after shutdown began, for the
-    /// drain to drop).
+    /// Pushes a task at the back of the local queue (a new spawn, or a task taken after
+    /// shutdown began, for the drain to drop).
     pub fn push_back(&self, task: T) {
         self.queue.push(task);
     }
@@ -174,15 +174,21 @@ impl<T, Q> fmt::Debug for LocalQueues<T, Q> {
     }
 }
 
-/// (3) Takes one task from `source` to run now, moving a batch more into `dest`.
-pub fn take_batch<T, Q, S: BatchSource<T, Q>>(source: &S, dest: &Q) -> Option<T> {
+/// Repeats a steal `attempt` while it asks to be retried (it lost a race with another
+/// thread); `None` once the source is empty.
+pub fn retry<T>(mut attempt: impl FnMut() -> Steal<T>) -> Option<T> {
     loop {
-        match source.steal_batch_and_pop(dest) {
+        match attempt() {
             Steal::Success(task) => return Some(task),
             Steal::Empty => return None,
             Steal::Retry => spin_loop(),
         }
     }
+}
+
+/// (3) Takes one task from `source` to run now, moving a batch more into `dest`.
+pub fn take_batch<T, Q, S: BatchSource<T, Q>>(source: &S, dest: &Q) -> Option<T> {
+    retry(|| source.steal_batch_and_pop(dest))
 }
 
 /// (4) Steals a batch from the first of `peers` (visited from `start` on, skipping `me`)

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
-use crossbeam_deque::{Injector, Steal, Stealer};
+use crossbeam_deque::{Injector, Stealer};
 use crossbeam_utils::CachePadded;
 use wakewire_core::task::Runnable;
 
@@ -16,7 +16,7 @@ use crate::gate::SpawnGate;
 use crate::idle::Idle;
 use crate::metrics::{PoolCounters, PoolMetrics, WorkerCounters};
 use crate::queues;
-use crate::sync::rt::{spin_loop, AtomicBool, Condvar, Mutex};
+use crate::sync::rt::{AtomicBool, Condvar, Mutex};
 use crate::tracker::Tracker;
 use wakewire_core::BlockedPoll;
 
@@ -198,13 +198,7 @@ impl Shared {
     }
 
     fn steal_injected(&self) -> Option<Runnable> {
-        loop {
-            match self.injector.steal() {
-                Steal::Success(runnable) => return Some(runnable),
-                Steal::Empty => return None,
-                Steal::Retry => spin_loop(),
-            }
-        }
+        queues::retry(|| self.injector.steal())
     }
 
     /// Reports a poll that ran longer than the threshold.

@@ -14,7 +14,6 @@
 //!    it, and stealing it would bounce a chain of spawns between cores);
 //! 6. a short spin repeating 4–5, then sleep in the park.
 
-use std::any::Any;
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
@@ -345,21 +344,12 @@ fn catch_user_panic<R>(
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     tracing::error!(
         worker = index,
-        panic = panic_message(&*payload),
+        panic = wakewire_core::panic::payload_message(&*payload).unwrap_or("(not a string)"),
         "the pool worker's {what} panicked; the worker goes on"
     );
     // A payload whose own `Drop` panics must not unwind out of the worker either.
     wakewire_core::panic::drop_payload(payload);
     None
-}
-
-/// The text of a panic payload, when it is a string.
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    payload
-        .downcast_ref::<&'static str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(not a string)")
 }
 
 /// The run loop's private invariants that no public API can reach deterministically.

@@ -47,10 +47,7 @@ impl BlockingError {
     /// The panic message, when the payload is a string (as with `panic!("...")`).
     pub fn panic_message(&self) -> Option<&str> {
         match &self.repr {
-            Repr::Panicked(payload) => payload
-                .downcast_ref::<&'static str>()
-                .copied()
-                .or_else(|| payload.downcast_ref::<String>().map(String::as_str)),
+            Repr::Panicked(payload) => wakewire_core::panic::payload_message(&**payload),
             Repr::Shutdown => None,
         }
     }

@@ -60,12 +60,12 @@ impl<T> Completion<T> {
     /// (3) The result, if the job is done.
     pub(crate) fn try_take(&self) -> Option<Result<T, BlockingError>> {
         let mut stage = lock(&self.stage);
-        match &*stage {
-            Stage::Done(_) => match mem::replace(&mut *stage, Stage::Taken) {
-                Stage::Done(result) => Some(result),
-                _ => unreachable!("the stage was just seen as Done under the lock"),
-            },
-            _ => None,
+        match mem::replace(&mut *stage, Stage::Taken) {
+            Stage::Done(result) => Some(result),
+            other => {
+                *stage = other;
+                None
+            }
         }
     }
 
@@ -142,7 +142,9 @@ impl<T> Completion<T> {
 /// Runs `f`, ignoring a panic: user code (a value's `Drop`, a waker) must not kill a pool
 /// thread.
 pub(crate) fn swallow_panic(f: impl FnOnce()) {
-    let _ = panic::catch_unwind(AssertUnwindSafe(f));
+    if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(f)) {
+        wakewire_core::panic::drop_payload(payload);
+    }
 }
 
 /// A queued closure, type-erased for the pool's queue.

@@ -43,9 +43,7 @@ pub(crate) struct State {
     /// Threads that finished a job and are waking its future; they look at the queue next.
     finishing: usize,
     pub(crate) shutdown: bool,
-    /// Names threads `{thread_name}-{next_thread}`.
-    next_thread: usize,
-    /// Threads ever started (for metrics and tests).
+    /// Threads ever started (for metrics and tests); also numbers their names.
     pub(crate) started: u64,
 }
 
@@ -73,7 +71,6 @@ impl Shared {
                 starting: 0,
                 finishing: 0,
                 shutdown: false,
-                next_thread: 0,
                 started: 0,
             }),
             work_available: Condvar::new(),
@@ -110,8 +107,7 @@ impl Shared {
             state.notified += 1;
             shared.work_available.notify_one();
         } else if state.threads < shared.config.max_threads {
-            let name = format!("{}-{}", shared.config.thread_name, state.next_thread);
-            state.next_thread += 1;
+            let name = format!("{}-{}", shared.config.thread_name, state.started);
             state.threads += 1;
             state.starting += 1;
             state.started += 1;

@@ -9,22 +9,13 @@ use std::time::Duration;
 
 use wakewire_reactor_blocking::BlockingPool;
 
-use util::{wait_until, watchdog, DropCounter, Gate};
+use util::{occupy, wait_until, watchdog, DropCounter, Gate};
 
 #[test]
 fn dropped_before_start_never_runs() {
     let _dog = watchdog("cancel", Duration::from_secs(20));
     let pool = BlockingPool::builder().max_threads(1).build();
-    let gate = Gate::default();
-    let started = Gate::default();
-    let busy = pool.spawn({
-        let (gate, started) = (gate.clone(), started.clone());
-        move || {
-            started.open();
-            gate.wait();
-        }
-    });
-    started.wait();
+    let (gate, busy) = occupy(&pool, || ());
     let ran = Arc::new(AtomicUsize::new(0));
     let closure_drops = DropCounter::default();
     let cancelled: Vec<_> = (0..10)

@@ -10,7 +10,7 @@ use wakewire_core::BlockOn;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 
-use util::{watchdog, Gate};
+use util::{occupy, watchdog};
 
 #[derive(Debug)]
 struct Custom(u32);
@@ -79,18 +79,8 @@ impl Drop for PanicOnDrop {
 fn panics_in_drops_on_the_pool_thread_are_swallowed() {
     let _dog = watchdog("drop panics", Duration::from_secs(20));
     let pool = BlockingPool::builder().max_threads(1).build();
-    let gate = Gate::default();
-    let started = Gate::default();
     // An abandoned job whose result panics when the pool thread drops it.
-    let abandoned = pool.spawn({
-        let (gate, started) = (gate.clone(), started.clone());
-        move || {
-            started.open();
-            gate.wait();
-            PanicOnDrop
-        }
-    });
-    started.wait();
+    let (gate, abandoned) = occupy(&pool, || PanicOnDrop);
     drop(abandoned);
     // A cancelled job whose captured state panics when the pool thread drops it.
     let bomb = PanicOnDrop;

@@ -15,23 +15,13 @@ use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 
-use util::{watchdog, DropCounter, Gate};
+use util::{occupy, watchdog, DropCounter};
 
 #[test]
 fn dropping_the_pool_fails_queued_jobs_and_keeps_the_running_one() {
     let _dog = watchdog("drop pool", Duration::from_secs(20));
     let pool = BlockingPool::builder().max_threads(1).build();
-    let gate = Gate::default();
-    let started = Gate::default();
-    let running = pool.spawn({
-        let (gate, started) = (gate.clone(), started.clone());
-        move || {
-            started.open();
-            gate.wait();
-            "finished"
-        }
-    });
-    started.wait();
+    let (gate, running) = occupy(&pool, || "finished");
     let ran = Arc::new(AtomicUsize::new(0));
     let closure_drops = DropCounter::default();
     let queued: Vec<_> = (0..100)
@@ -75,16 +65,7 @@ fn dropping_the_pool_fails_queued_jobs_and_keeps_the_running_one() {
 fn waiters_parked_on_queued_jobs_are_woken_by_shutdown() {
     let _dog = watchdog("wake on shutdown", Duration::from_secs(20));
     let pool = BlockingPool::builder().max_threads(1).build();
-    let gate = Gate::default();
-    let started = Gate::default();
-    let busy = pool.spawn({
-        let (gate, started) = (gate.clone(), started.clone());
-        move || {
-            started.open();
-            gate.wait();
-        }
-    });
-    started.wait();
+    let (gate, busy) = occupy(&pool, || ());
     let mut queued = pool.spawn(|| 1);
     // The waiter is parked on the queued job: shutdown must wake it, exactly once.
     let (waker, wakes) = counting_waker();

@@ -51,6 +51,25 @@ impl Gate {
     }
 }
 
+/// Starts a job that holds one of `pool`'s threads until the returned gate opens, then
+/// returns `result()`; returns once the job is running.
+pub fn occupy<T: Send + 'static>(
+    pool: &wakewire_reactor_blocking::BlockingPool,
+    result: impl FnOnce() -> T + Send + 'static,
+) -> (Gate, wakewire_reactor_blocking::BlockingTask<T>) {
+    let (gate, started) = (Gate::default(), Gate::default());
+    let task = pool.spawn({
+        let (gate, started) = (gate.clone(), started.clone());
+        move || {
+            started.open();
+            gate.wait();
+            result()
+        }
+    });
+    started.wait();
+    (gate, task)
+}
+
 /// Aborts the test process with a message if not dropped within `limit`: a hang becomes a
 /// loud failure instead of a stuck CI job.
 pub struct Watchdog(Option<mpsc::Sender<()>>);
