@@ -105,8 +105,8 @@ struct LoudPark(ThreadParker);
 impl Park for LoudPark {
     type Unpark = <ThreadParker as Park>::Unpark;
 
-    fn unpark(&self) -> Self::Unpark {
-        self.0.unpark()
+    fn unparker(&self) -> Self::Unpark {
+        self.0.unparker()
     }
 
     fn park(&mut self) -> io::Result<()> {

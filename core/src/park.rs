@@ -46,7 +46,7 @@ pub trait Park {
     type Unpark: Unpark;
 
     /// Returns a handle that wakes this park.
-    fn unpark(&self) -> Self::Unpark;
+    fn unparker(&self) -> Self::Unpark;
 
     /// Blocks the current thread until unparked (or spuriously).
     ///
@@ -80,7 +80,7 @@ pub trait Unpark: Send + Sync + Clone + 'static {
 /// use wakewire_core::{Park, ThreadParker, Unpark};
 ///
 /// let mut parker = ThreadParker::new();
-/// let unparker = parker.unpark();
+/// let unparker = parker.unparker();
 /// thread::spawn(move || unparker.unpark());
 /// parker.park().unwrap(); // returns once the other thread unparked us
 /// ```
@@ -112,7 +112,7 @@ impl fmt::Debug for ThreadParker {
 impl Park for ThreadParker {
     type Unpark = ThreadUnparker;
 
-    fn unpark(&self) -> ThreadUnparker {
+    fn unparker(&self) -> ThreadUnparker {
         ThreadUnparker {
             unparker: self.parker.unparker(),
         }

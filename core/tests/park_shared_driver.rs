@@ -23,8 +23,8 @@ struct Counting {
 impl Park for Counting {
     type Unpark = <ThreadParker as Park>::Unpark;
 
-    fn unpark(&self) -> Self::Unpark {
-        self.inner.unpark()
+    fn unparker(&self) -> Self::Unpark {
+        self.inner.unparker()
     }
 
     fn park(&mut self) -> io::Result<()> {
@@ -85,7 +85,7 @@ fn one_worker_drives_the_other_sleeps_on_its_own_parker() {
     let _dog = watchdog("one driver");
     let f = fixture();
     let (mut a, mut b) = (f.shared.worker(), f.shared.worker());
-    let (wake_a, wake_b) = (a.unpark(), b.unpark());
+    let (wake_a, wake_b) = (a.unparker(), b.unparker());
     let driver = thread::spawn(move || a.park().unwrap());
     f.entered.recv().unwrap(); // `a` is blocked inside the shared park, holding it
     let sleeper = thread::spawn(move || {
@@ -112,7 +112,7 @@ fn an_unpark_before_park_is_kept_on_both_paths() {
     let f = fixture();
     let mut a = f.shared.worker();
     // Free shared park: `a` would drive it, but the early unpark makes it return at once.
-    a.unpark().unpark();
+    a.unparker().unpark();
     a.park().unwrap();
     assert_eq!(
         f.blocking.load(Ordering::SeqCst),
@@ -121,10 +121,10 @@ fn an_unpark_before_park_is_kept_on_both_paths() {
     );
     // Held shared park: an early unpark is kept all the same.
     let mut holder = f.shared.worker();
-    let wake_holder = holder.unpark();
+    let wake_holder = holder.unparker();
     let driver = thread::spawn(move || holder.park().unwrap());
     f.entered.recv().unwrap();
-    a.unpark().unpark();
+    a.unparker().unpark();
     a.park().unwrap();
     wake_holder.unpark();
     driver.join().unwrap();
@@ -137,7 +137,7 @@ fn timed_parks_return_on_both_paths() {
     let (mut a, mut b) = (f.shared.worker(), f.shared.worker());
     a.park_timeout(Duration::from_millis(1)).unwrap(); // drives, times out
     assert_eq!(f.blocking.load(Ordering::SeqCst), 1);
-    let wake_a = a.unpark();
+    let wake_a = a.unparker();
     let driver = thread::spawn(move || a.park().unwrap());
     f.entered.recv().unwrap();
     b.park_timeout(Duration::from_millis(1)).unwrap(); // thread parker, times out
@@ -160,7 +160,7 @@ fn stress_no_lost_wakeup_between_driver_and_thread_parker() {
     let mut workers = Vec::new();
     for index in 0..2 {
         let mut park = f.shared.worker();
-        unparkers.push(park.unpark());
+        unparkers.push(park.unparker());
         let (flags, acks) = (Arc::clone(&flags), Arc::clone(&acks));
         workers.push(thread::spawn(move || {
             for round in 1..=ROUNDS {

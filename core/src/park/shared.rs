@@ -52,7 +52,7 @@ use crate::sync::{AtomicUsize, Mutex, MutexGuard, Ordering};
 /// // Two threads share one (here trivial) park; either may end up driving it.
 /// let shared = SharedPark::new(ThreadParker::new());
 /// let (mut a, mut b) = (shared.worker(), shared.worker());
-/// let wake_b = b.unpark();
+/// let wake_b = b.unparker();
 /// let t = std::thread::spawn(move || b.park().unwrap());
 /// wake_b.unpark(); // reaches `b` whether it holds the shared park or its own parker
 /// t.join().unwrap();
@@ -71,7 +71,7 @@ struct Shared<P: Park> {
 impl<P: Park> SharedPark<P> {
     /// Shares `park` among the workers made by [`worker`](Self::worker).
     pub fn new(park: P) -> Self {
-        let driver_unpark = park.unpark();
+        let driver_unpark = park.unparker();
         SharedPark {
             shared: Arc::new(Shared {
                 driver: Mutex::new(park),
@@ -88,7 +88,7 @@ impl<P: Park> SharedPark<P> {
             shared: Arc::clone(&self.shared),
             state: Arc::new(WorkerState {
                 bits: AtomicUsize::new(0),
-                thread: thread.unpark(),
+                thread: thread.unparker(),
             }),
             thread,
         }
@@ -184,7 +184,7 @@ impl<P: Park> SharedParkWorker<P> {
 impl<P: Park> Park for SharedParkWorker<P> {
     type Unpark = SharedParkUnpark<P::Unpark>;
 
-    fn unpark(&self) -> Self::Unpark {
+    fn unparker(&self) -> Self::Unpark {
         SharedParkUnpark {
             state: Arc::clone(&self.state),
             driver: self.shared.driver_unpark.clone(),

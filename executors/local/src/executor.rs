@@ -107,7 +107,7 @@ impl<P: Park> LocalExecutor<P> {
     }
 
     pub(crate) fn from_parts(park: P, watch: BlockedWatch) -> Self {
-        let unpark = park.unpark();
+        let unpark = park.unparker();
         LocalExecutor {
             shared: Arc::new(Shared::new(Box::new(move || unpark.unpark()))),
             park: RefCell::new(park),

@@ -30,8 +30,8 @@ struct Recording<P> {
 impl<P: Park> Park for Recording<P> {
     type Unpark = P::Unpark;
 
-    fn unpark(&self) -> P::Unpark {
-        self.inner.unpark()
+    fn unparker(&self) -> P::Unpark {
+        self.inner.unparker()
     }
 
     fn park(&mut self) -> io::Result<()> {

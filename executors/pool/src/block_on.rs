@@ -37,7 +37,7 @@ pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
     let mut parker = ThreadParker::new();
     let main = Arc::new(MainWake {
         woken: AtomicBool::new(true),
-        unparker: parker.unpark(),
+        unparker: parker.unparker(),
     });
     let waker = Waker::from(Arc::clone(&main));
     let mut cx = Context::from_waker(&waker);

@@ -239,7 +239,7 @@ impl PoolBuilder {
 }
 
 fn erase_park<P: Park + Send + 'static>(park: P) -> (Box<dyn DynPark>, UnparkFn) {
-    let unpark = park.unpark();
+    let unpark = park.unparker();
     (Box::new(park), Box::new(move || unpark.unpark()))
 }
 

@@ -366,7 +366,7 @@ mod tests {
     fn one_worker() -> (Arc<Shared>, WorkerLoop) {
         let queue = Worker::new_fifo();
         let park = ThreadParker::new();
-        let unpark = park.unpark();
+        let unpark = park.unparker();
         let shared = Arc::new(Shared::new(
             vec![queue.stealer()],
             vec![Box::new(move || unpark.unpark())],

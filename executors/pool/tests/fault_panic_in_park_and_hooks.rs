@@ -37,8 +37,8 @@ impl PanicOncePark {
 impl Park for PanicOncePark {
     type Unpark = <ThreadParker as Park>::Unpark;
 
-    fn unpark(&self) -> Self::Unpark {
-        self.inner.unpark()
+    fn unparker(&self) -> Self::Unpark {
+        self.inner.unparker()
     }
 
     fn park(&mut self) -> io::Result<()> {

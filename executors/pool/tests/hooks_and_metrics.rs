@@ -79,8 +79,8 @@ struct CountingPark {
 impl Park for CountingPark {
     type Unpark = <ThreadParker as Park>::Unpark;
 
-    fn unpark(&self) -> Self::Unpark {
-        self.inner.unpark()
+    fn unparker(&self) -> Self::Unpark {
+        self.inner.unparker()
     }
 
     fn park(&mut self) -> io::Result<()> {

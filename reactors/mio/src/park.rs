@@ -67,7 +67,7 @@ impl fmt::Debug for ReactorPark {
 impl Park for ReactorPark {
     type Unpark = ReactorUnpark;
 
-    fn unpark(&self) -> ReactorUnpark {
+    fn unparker(&self) -> ReactorUnpark {
         ReactorUnpark {
             shared: Arc::clone(self.reactor.handle().shared()),
         }

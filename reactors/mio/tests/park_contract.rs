@@ -26,7 +26,7 @@ use wakewire_reactor_timer::TimerPark;
 fn unpark_before_park_is_not_lost() {
     let _watchdog = util::Watchdog::new("unpark_before_park", Duration::from_secs(10));
     let mut park = Reactor::new().unwrap().park();
-    park.unpark().unpark();
+    park.unparker().unpark();
     park.park().unwrap(); // returns at once: the wakeup was recorded
     park.park_timeout(Duration::ZERO).unwrap();
 }
@@ -36,7 +36,7 @@ fn huge_timeouts_block_until_unparked() {
     let _watchdog = util::Watchdog::new("huge_timeouts", Duration::from_secs(10));
     let mut park = Reactor::new().unwrap().park();
     for timeout in [Duration::MAX, Duration::from_secs(u64::MAX / 10)] {
-        let unpark = park.unpark();
+        let unpark = park.unparker();
         let waker = thread::spawn(move || {
             thread::sleep(Duration::from_millis(20));
             unpark.unpark();

@@ -68,7 +68,7 @@ impl<P: Park> TimerPark<P> {
 
     /// A new timer on `clock` (for example a [`ManualClock`]), parking `park`.
     pub fn with_clock(park: P, clock: impl Into<Clock>) -> Self {
-        let unpark = park.unpark();
+        let unpark = park.unparker();
         TimerPark {
             inner: Inner::new(clock.into(), Box::new(move || unpark.unpark())),
             park,
@@ -189,8 +189,8 @@ fn park_at_most<P: Park>(park: &mut P, timeout: Option<Duration>) -> io::Result<
 impl<P: Park> Park for TimerPark<P> {
     type Unpark = P::Unpark;
 
-    fn unpark(&self) -> P::Unpark {
-        self.park.unpark()
+    fn unparker(&self) -> P::Unpark {
+        self.park.unparker()
     }
 
     /// Fires due timers, then parks the inner park until the next deadline (or an unpark).

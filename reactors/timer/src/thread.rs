@@ -63,7 +63,7 @@ impl Timer {
     pub fn with_clock(clock: impl Into<Clock>) -> Timer {
         let park = TimerPark::with_clock(ThreadParker::new(), clock).without_auto_advance();
         let handle = park.handle();
-        let unpark = park.unpark();
+        let unpark = park.unparker();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = thread::Builder::new()
             .name("wakewire-timer".into())

@@ -42,7 +42,7 @@ impl Unpark for NoopUnpark {
 
 impl Park for NoopPark {
     type Unpark = NoopUnpark;
-    fn unpark(&self) -> NoopUnpark {
+    fn unparker(&self) -> NoopUnpark {
         NoopUnpark
     }
     fn park(&mut self) -> io::Result<()> {
@@ -194,7 +194,7 @@ impl Unpark for LoomUnpark {
 
 impl Park for LoomPark {
     type Unpark = LoomUnpark;
-    fn unpark(&self) -> LoomUnpark {
+    fn unparker(&self) -> LoomUnpark {
         LoomUnpark(self.0.clone())
     }
     fn park(&mut self) -> io::Result<()> {

@@ -163,8 +163,8 @@ struct CountingParker {
 impl Park for CountingParker {
     type Unpark = <ThreadParker as Park>::Unpark;
 
-    fn unpark(&self) -> Self::Unpark {
-        self.inner.unpark()
+    fn unparker(&self) -> Self::Unpark {
+        self.inner.unparker()
     }
 
     fn park(&mut self) -> io::Result<()> {

@@ -130,7 +130,7 @@ fn drop_cancels_and_unpolled_sleeps_never_register() {
 fn later_deadlines_do_not_unpark_the_driver() {
     let (_clock, mut park) = manual_park();
     let timer = park.handle();
-    let unparks = wakewire_core::Park::unpark(&park);
+    let unparks = wakewire_core::Park::unparker(&park);
     let (waker, _) = counting_waker();
     // The driver is running (not parked): no registration unparks it.
     let mut first = timer.sleep(10 * MS);

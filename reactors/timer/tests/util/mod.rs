@@ -81,7 +81,7 @@ impl Unpark for CountingUnpark {
 impl Park for RecordingPark {
     type Unpark = CountingUnpark;
 
-    fn unpark(&self) -> CountingUnpark {
+    fn unparker(&self) -> CountingUnpark {
         self.unparks.clone()
     }
 
