@@ -41,8 +41,9 @@
 //! `futures_task::Spawn` takes a boxed `FutureObj<'static, ()>` and returns no handle, so a
 //! caller can neither get a value back nor learn that the task panicked. [`Spawn`] is generic
 //! (no box), returns a [`JoinHandle`] and reports panics and cancellation through
-//! [`JoinError`]. Executors implement `futures_task::Spawn`/`LocalSpawn` as well, so code
-//! written for the `futures` vocabulary runs on them unchanged.
+//! [`JoinError`]. Code written for the `futures` vocabulary runs on any Wakewire executor
+//! through the `FuturesSpawner` newtype of the `wakewire-adapter-futures` crate (a newtype,
+//! so `ex.spawn(f)` never becomes ambiguous when `futures::task::SpawnExt` is in scope).
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 

@@ -181,8 +181,3 @@ impl fmt::Display for SpawnError {
 
 impl Error for SpawnError {}
 
-impl From<SpawnError> for futures_task::SpawnError {
-    fn from(_: SpawnError) -> Self {
-        futures_task::SpawnError::shutdown()
-    }
-}

@@ -19,7 +19,7 @@ use std::time::Duration;
 use wakewire_core::park::SharedPark;
 use wakewire_core::{BlockOn, JoinHandle, Park, Spawn};
 use wakewire_executor_local::{LocalExecutor, Spawner as LocalSpawner};
-use wakewire_executor_pool::{Pool, PoolHandle};
+use wakewire_executor_pool::{Pool, PoolSpawner};
 use wakewire_reactor_blocking::BlockingTask;
 use wakewire_reactor_channel::{mpsc, oneshot};
 use wakewire_reactor_mio::{Handle as NetHandle, Reactor, ReactorPark, TcpListener, TcpStream};
@@ -293,7 +293,7 @@ impl WakewirePool {
 }
 
 impl Contender for WakewirePool {
-    type Spawner = WakewireSpawner<PoolHandle>;
+    type Spawner = WakewireSpawner<PoolSpawner>;
 
     fn info(&self) -> Info {
         Info {
@@ -317,7 +317,7 @@ impl Contender for WakewirePool {
 
     fn spawner(&self) -> Self::Spawner {
         WakewireSpawner {
-            spawn: self.pool.handle(),
+            spawn: self.pool.spawner(),
             reactors: Arc::clone(&self.reactors),
         }
     }

@@ -289,25 +289,7 @@ impl<P: Park> LocalSpawn for LocalExecutor<P> {
     }
 }
 
-impl<P: Park> futures_task::Spawn for LocalExecutor<P> {
-    fn spawn_obj(
-        &self,
-        future: futures_task::FutureObj<'static, ()>,
-    ) -> Result<(), futures_task::SpawnError> {
-        drop(self.shared.spawn(future)?);
-        Ok(())
-    }
-}
 
-impl<P: Park> futures_task::LocalSpawn for LocalExecutor<P> {
-    fn spawn_local_obj(
-        &self,
-        future: futures_task::LocalFutureObj<'static, ()>,
-    ) -> Result<(), futures_task::SpawnError> {
-        drop(self.shared.spawn_local(future)?);
-        Ok(())
-    }
-}
 
 impl<P: Park> Drop for LocalExecutor<P> {
     fn drop(&mut self) {

@@ -45,15 +45,6 @@ impl Spawn for Spawner {
     }
 }
 
-impl futures_task::Spawn for Spawner {
-    fn spawn_obj(
-        &self,
-        future: futures_task::FutureObj<'static, ()>,
-    ) -> Result<(), futures_task::SpawnError> {
-        drop(self.shared.spawn(future)?);
-        Ok(())
-    }
-}
 
 impl fmt::Debug for Spawner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,15 +107,6 @@ impl LocalSpawn for LocalSpawner {
     }
 }
 
-impl futures_task::LocalSpawn for LocalSpawner {
-    fn spawn_local_obj(
-        &self,
-        future: futures_task::LocalFutureObj<'static, ()>,
-    ) -> Result<(), futures_task::SpawnError> {
-        drop(self.shared.spawn_local(future)?);
-        Ok(())
-    }
-}
 
 impl fmt::Debug for LocalSpawner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

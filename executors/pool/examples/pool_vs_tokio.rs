@@ -82,7 +82,7 @@ trait Runtime: Clone + Send + Sync + 'static {
 }
 
 #[derive(Clone)]
-struct PoolRt(wakewire_executor_pool::PoolHandle, Arc<Pool>);
+struct PoolRt(wakewire_executor_pool::PoolSpawner, Arc<Pool>);
 
 impl Runtime for PoolRt {
     fn spawn_task<F: Future<Output = ()> + Send + 'static>(
@@ -215,7 +215,7 @@ fn main() {
     let only = args.get(1).cloned();
     let pool_only = args.get(2).is_some_and(|arg| arg == "pool");
     let pool = Arc::new(Pool::builder().workers(2).build());
-    let pool_rt = PoolRt(pool.handle(), pool.clone());
+    let pool_rt = PoolRt(pool.spawner(), pool.clone());
     let tokio = Arc::new(
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

@@ -19,7 +19,7 @@
 //! let squares: Vec<_> = (0..4u32).map(|i| pool.spawn(async move { i * i }).unwrap()).collect();
 //!
 //! // Block this (non-worker) thread on a future; tasks spawned by tasks stay local.
-//! let handle = pool.handle();
+//! let handle = pool.spawner();
 //! let total = pool.block_on(async move {
 //!     let mut total = 0;
 //!     for square in squares {
@@ -104,7 +104,7 @@
 mod block_on;
 mod builder;
 mod context;
-mod handle;
+mod spawner;
 mod metrics;
 mod park;
 mod pool;
@@ -131,7 +131,7 @@ pub mod tracker;
 mod tracker;
 
 pub use builder::PoolBuilder;
-pub use handle::PoolHandle;
+pub use spawner::PoolSpawner;
 pub use metrics::PoolMetrics;
 pub use pool::{Pool, ShutdownTimeout};
 /// The blocked-poll report, shared with every Wakewire executor.

@@ -11,7 +11,7 @@ use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
 use crate::block_on::block_on;
 use crate::builder::PoolBuilder;
 use crate::context;
-use crate::handle::PoolHandle;
+use crate::spawner::PoolSpawner;
 use crate::metrics::PoolMetrics;
 use crate::shared::Shared;
 use crate::sync::rt::thread::{self, JoinHandle as ThreadHandle};
@@ -118,8 +118,8 @@ impl Pool {
     /// A `Send + Sync + Clone` handle that spawns onto this pool from anywhere, including
     /// from its own tasks. It does not keep the pool alive: once the pool has shut down,
     /// spawning through it returns [`SpawnError`].
-    pub fn handle(&self) -> PoolHandle {
-        PoolHandle::new(Arc::clone(&self.shared))
+    pub fn spawner(&self) -> PoolSpawner {
+        PoolSpawner::new(Arc::clone(&self.shared))
     }
 
     /// The number of worker threads.
@@ -208,15 +208,6 @@ impl BlockOn for Pool {
     }
 }
 
-impl futures_task::Spawn for Pool {
-    fn spawn_obj(
-        &self,
-        future: futures_task::FutureObj<'static, ()>,
-    ) -> Result<(), futures_task::SpawnError> {
-        drop(self.shared.spawn(future)?);
-        Ok(())
-    }
-}
 
 impl Drop for Pool {
     /// Shuts the pool down as [`shutdown`](Pool::shutdown) does, waiting as long as the

@@ -46,7 +46,7 @@ fn fault_blocking_and_never_yielding_task() {
         thread::yield_now();
     }
     let finished = Arc::new(AtomicUsize::new(0));
-    let spawner = pool.handle();
+    let spawner = pool.spawner();
     let inner = {
         let finished = finished.clone();
         pool.spawn(async move {

@@ -151,7 +151,7 @@ fn metrics_and_debug_output() {
     assert_eq!(metrics.polls, 2);
     assert_eq!(metrics.live_tasks, 0);
     assert!(format!("{pool:?}").contains("Pool"));
-    assert!(format!("{:?}", pool.handle()).contains("PoolHandle"));
+    assert!(format!("{:?}", pool.spawner()).contains("PoolSpawner"));
     assert!(format!("{:?}", Pool::builder()).contains("PoolBuilder"));
 }
 

@@ -102,6 +102,6 @@ fn pool_types_are_send_and_sync() {
     fn send_sync<T: Send + Sync>() {}
     fn send<T: Send>() {}
     send_sync::<Pool>();
-    send_sync::<wakewire_executor_pool::PoolHandle>();
+    send_sync::<wakewire_executor_pool::PoolSpawner>();
     send::<wakewire_executor_pool::PoolBuilder>();
 }

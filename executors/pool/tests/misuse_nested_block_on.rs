@@ -15,7 +15,7 @@ use util::{panic_text, watchdog};
 fn block_on_inside_a_task_panics_clearly() {
     let _dog = watchdog("block_on_inside_a_task", Duration::from_secs(20));
     let pool = Pool::builder().workers(2).build();
-    let handle = pool.handle();
+    let handle = pool.spawner();
     // The pool itself is not Send-shareable into tasks; a second pool's block_on stands in.
     let other = std::sync::Arc::new(Pool::builder().workers(1).build());
     let task = pool

@@ -57,7 +57,7 @@ fn lifo_slot_cannot_starve_the_local_queue() {
     let rounds = Arc::new(AtomicUsize::new(0));
     let stopper = {
         let (stop, rounds) = (stop.clone(), rounds.clone());
-        let handle = pool.handle();
+        let handle = pool.spawner();
         pool.spawn(async move {
             ping_pong_until_handle(&handle, stop.clone(), rounds);
             // Queued behind the pair on the same worker: must still get polls.
@@ -77,7 +77,7 @@ fn lifo_slot_cannot_starve_the_local_queue() {
 }
 
 fn ping_pong_until_handle(
-    handle: &wakewire_executor_pool::PoolHandle,
+    handle: &wakewire_executor_pool::PoolSpawner,
     stop: Arc<AtomicBool>,
     rounds: Arc<AtomicUsize>,
 ) {

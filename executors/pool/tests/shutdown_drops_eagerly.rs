@@ -185,7 +185,7 @@ fn a_task_may_drop_the_pool_it_runs_on() {
     let drops = DropCounter::default();
     let slot: Arc<Mutex<Option<Pool>>> = Arc::new(Mutex::new(None));
     let pool = Pool::builder().workers(2).build();
-    let handle = pool.handle();
+    let handle = pool.spawner();
     let guard = drops.guard();
     drop(
         pool.spawn(async move {

@@ -213,7 +213,7 @@ impl Future for YieldOnce {
 fn scenario() {
     let ledger = Ledger::new();
     let mut pool = Pool::builder().workers(2).build();
-    let handle = pool.handle();
+    let handle = pool.spawner();
 
     // [16..20]: tasks only shutdown can end (except 16, maybe).
     let mut stuck_senders = Vec::new();
@@ -308,7 +308,7 @@ fn scenario() {
 
     // A spawn from another thread and a wake from outside the pool, racing the shutdown.
     let late_spawner = {
-        let handle = pool.handle();
+        let handle = pool.spawner();
         let ledger = Arc::clone(&ledger);
         shuttle::thread::spawn(move || {
             let (sender, receiver) = oneshot();

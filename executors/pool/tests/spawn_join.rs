@@ -37,10 +37,10 @@ fn spawn_from_tasks_nested_and_chained() {
         Duration::from_secs(20),
     );
     let pool = Pool::builder().workers(2).build();
-    let handle = pool.handle();
+    let handle = pool.spawner();
     // A chain of 200 tasks, each spawning the next from inside the pool.
     fn link(
-        handle: wakewire_executor_pool::PoolHandle,
+        handle: wakewire_executor_pool::PoolSpawner,
         left: u32,
     ) -> wakewire_core::spawn::BoxFuture<u32> {
         Box::pin(async move {
@@ -93,7 +93,7 @@ fn handle_spawns_from_foreign_threads() {
     let pool = Pool::builder().workers(2).build();
     let spawners: Vec<_> = (0..4u64)
         .map(|t| {
-            let handle = pool.handle();
+            let handle = pool.spawner();
             thread::spawn(move || {
                 (0..50u64)
                     .map(|i| handle.spawn(async move { t * 1000 + i }).unwrap())
@@ -121,23 +121,10 @@ fn handle_spawns_from_foreign_threads() {
 }
 
 #[test]
-fn futures_spawn_and_dyn_spawn_work() {
-    let _dog = watchdog("futures_spawn_and_dyn_spawn_work", Duration::from_secs(20));
+fn dyn_spawn_works() {
+    let _dog = watchdog("dyn_spawn_works", Duration::from_secs(20));
     let pool = Pool::builder().workers(2).build();
     let hits = Arc::new(AtomicUsize::new(0));
-    {
-        let hits = hits.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        futures_task::Spawn::spawn_obj(
-            &pool,
-            futures_task::FutureObj::new(Box::pin(async move {
-                hits.fetch_add(1, Ordering::SeqCst);
-                tx.send(()).unwrap();
-            })),
-        )
-        .unwrap();
-        rx.recv_timeout(Duration::from_secs(10)).unwrap();
-    }
     let dyn_spawn: &dyn DynSpawn = &pool;
     let hits2 = hits.clone();
     let task = dyn_spawn
@@ -146,7 +133,7 @@ fn futures_spawn_and_dyn_spawn_work() {
         }))
         .unwrap();
     pool.block_on(task).unwrap();
-    assert_eq!(hits.load(Ordering::SeqCst), 2);
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
 #[test]
@@ -174,7 +161,7 @@ fn one_worker_pool_runs_everything() {
 
 struct SpawnOnThreadExit(
     Option<(
-        wakewire_executor_pool::PoolHandle,
+        wakewire_executor_pool::PoolSpawner,
         std::sync::mpsc::Sender<u32>,
     )>,
 );
@@ -200,7 +187,7 @@ fn spawn_from_a_thread_local_destructor() {
     );
     let pool = Pool::builder().workers(2).build();
     let (tx, rx) = std::sync::mpsc::channel();
-    let handle = pool.handle();
+    let handle = pool.spawner();
     thread::spawn(move || ON_EXIT.with(|slot| slot.borrow_mut().0 = Some((handle, tx))))
         .join()
         .unwrap();

@@ -83,7 +83,7 @@ fn stress_million_tasks_exactly_once() {
         start = end;
     }
     // The other half is spawned by tasks running on the workers.
-    let handle = pool.handle();
+    let handle = pool.spawner();
     let inside = {
         let bits = bits.clone();
         let task = task.clone();

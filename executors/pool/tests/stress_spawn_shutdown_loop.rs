@@ -58,7 +58,7 @@ fn stress_spawn_shutdown_loop() {
         let stop = Arc::new(AtomicBool::new(false));
         let foreign = {
             let (handle, foreign_accepted, stop) =
-                (pool.handle(), foreign_accepted.clone(), stop.clone());
+                (pool.spawner(), foreign_accepted.clone(), stop.clone());
             thread::spawn(move || {
                 let mut seen = Foreign {
                     accepted: Vec::new(),

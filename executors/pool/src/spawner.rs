@@ -1,4 +1,4 @@
-//! [`PoolHandle`]: spawn onto a pool from anywhere.
+//! [`PoolSpawner`]: spawn onto a pool from anywhere.
 
 use std::fmt;
 use std::future::Future;
@@ -20,20 +20,20 @@ use crate::shared::Shared;
 /// use wakewire_executor_pool::Pool;
 ///
 /// let pool = Pool::builder().workers(2).build();
-/// let handle = pool.handle();
+/// let handle = pool.spawner();
 /// let task = thread::spawn(move || handle.spawn(async { 6 * 7 }).unwrap())
 ///     .join()
 ///     .unwrap();
 /// assert_eq!(pool.block_on(task).unwrap(), 42);
 /// ```
 #[derive(Clone)]
-pub struct PoolHandle {
+pub struct PoolSpawner {
     shared: Arc<Shared>,
 }
 
-impl PoolHandle {
+impl PoolSpawner {
     pub(crate) fn new(shared: Arc<Shared>) -> Self {
-        PoolHandle { shared }
+        PoolSpawner { shared }
     }
 
     /// Whether the pool has begun shutting down (spawns then fail).
@@ -42,7 +42,7 @@ impl PoolHandle {
     }
 }
 
-impl Spawn for PoolHandle {
+impl Spawn for PoolSpawner {
     fn spawn<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
     where
         F: Future + Send + 'static,
@@ -52,19 +52,10 @@ impl Spawn for PoolHandle {
     }
 }
 
-impl futures_task::Spawn for PoolHandle {
-    fn spawn_obj(
-        &self,
-        future: futures_task::FutureObj<'static, ()>,
-    ) -> Result<(), futures_task::SpawnError> {
-        drop(self.shared.spawn(future)?);
-        Ok(())
-    }
-}
 
-impl fmt::Debug for PoolHandle {
+impl fmt::Debug for PoolSpawner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PoolHandle")
+        f.debug_struct("PoolSpawner")
             .field("workers", &self.shared.workers())
             .field("shutdown", &self.shared.is_shutdown())
             .finish()

@@ -1,10 +1,9 @@
-//! The object-safe forms and the `futures-task` vocabulary reach the same executor.
+//! The object-safe forms of the core traits reach the same executor as the generic ones.
 
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use futures_util::task::{LocalSpawnExt, SpawnExt};
 use wakewire_core::{BlockOn, DynBlockOn, DynLocalSpawn, DynSpawn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 
@@ -59,37 +58,4 @@ fn generic_code_over_spawn_runs_here() {
         sum
     });
     assert_eq!(sum, 90);
-}
-
-#[test]
-fn futures_task_spawn_and_local_spawn() {
-    let ex = LocalExecutor::new();
-    let hits = Rc::new(AtomicUsize::new(0));
-    let remote_hits = Arc::new(AtomicUsize::new(0));
-    // Through the `futures` vocabulary (fully qualified: `SpawnExt::spawn` and our
-    // `Spawn::spawn` share a name).
-    SpawnExt::spawn(&ex.spawner(), {
-        let remote_hits = remote_hits.clone();
-        async move {
-            remote_hits.fetch_add(1, Ordering::SeqCst);
-        }
-    })
-    .unwrap();
-    LocalSpawnExt::spawn_local(&ex.local_spawner(), {
-        let hits = hits.clone();
-        async move {
-            hits.fetch_add(1, Ordering::SeqCst);
-        }
-    })
-    .unwrap();
-    ex.run_until_stalled();
-    assert_eq!(
-        hits.load(Ordering::SeqCst) + remote_hits.load(Ordering::SeqCst),
-        2
-    );
-
-    let spawner = ex.spawner();
-    drop(ex);
-    let err = SpawnExt::spawn(&spawner, async {}).unwrap_err();
-    assert!(err.is_shutdown());
 }
