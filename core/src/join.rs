@@ -56,6 +56,21 @@ impl<T> JoinHandle<T> {
         self.task.as_ref().is_none_or(|task| task.is_finished())
     }
 
+    /// Lets the task run on without anyone awaiting its output: the same as dropping the
+    /// handle, said out loud.
+    ///
+    /// ```
+    /// # #![allow(dead_code)]
+    /// use wakewire_core::Spawn;
+    ///
+    /// fn start_housekeeping(ex: &impl Spawn) {
+    ///     ex.spawn(async { /* flush logs, expire caches, … */ }).unwrap().detach();
+    /// }
+    /// ```
+    pub fn detach(self) {
+        drop(self);
+    }
+
     /// Asks the task to stop.
     ///
     /// The future is not polled again: it is dropped, on its executor's thread, when the

@@ -9,13 +9,16 @@
 //! | module | what it defines | who implements it | who uses it |
 //! | --- | --- | --- | --- |
 //! | [`spawn`] | [`Spawn`], [`LocalSpawn`], [`BlockOn`] and their `dyn` forms | executors | user code |
+//! | [`block_on`](mod@block_on) | [`block_on()`], [`Blocker`](block_on::Blocker): the simplest executor, a queue of one | this crate | user code, executors |
+//! | [`timer`] | [`Timer`]: a leaf future completing at an `Instant`; [`timeout`](timer::timeout) written once against it | timer reactors, adapters | user code |
+//! | [`future`] | [`yield_now`](future::yield_now) | this crate | user code, tests |
 //! | [`join`] | [`JoinHandle`], [`JoinError`]: one contract for every executor | this crate | user code |
 //! | [`task`] | [`task::spawn`], [`task::Runnable`]: the task cell behind every handle | this crate | executors |
-//! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits; [`SharedPark`](park::SharedPark): one park driven by whichever worker is idle | parkers, reactors | executors |
+//! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits; [`SharedPark`]: one park driven by whichever worker is idle; [`ParkContext`](park::ParkContext): the reactors a park makes current; [`BoxPark`](park::BoxPark): any park, type-erased | parkers, reactors | executors |
 //! | [`blocked`] | [`BlockedPoll`]: the report of a poll that held its thread too long | this crate | executors, user hooks |
 //! | [`enter`] | the guard that turns a nested `block_on` into a clear panic | this crate | executors |
 //! | [`panic`](mod@panic) | [`payload_message`](crate::panic::payload_message), [`drop_payload`](crate::panic::drop_payload): a caught panic's message; disposing of it without a second unwind | this crate | executors, the blocking reactor |
-//! | [`waker`] | [`WakerSlot`](waker::WakerSlot), a no-op waker and a counting waker | this crate | reactors, executors, tests |
+//! | [`waker`] | [`WakerSlot`](waker::WakerSlot), [`wake_all`](waker::wake_all) (the one policy for panicking wakers), a no-op waker and a counting waker | this crate | reactors, executors, tests |
 //!
 //! Poll → Wait → Wake: this crate sits *between* the steps. Executors poll through
 //! [`task::Runnable`], reactors wake through `std::task::Waker`, and an idle executor waits
@@ -47,19 +50,26 @@
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+pub mod block_on;
 pub mod blocked;
 pub mod enter;
+pub mod future;
 pub mod join;
 pub mod panic;
 pub mod park;
 pub mod spawn;
 mod sync;
 pub mod task;
+pub mod timer;
+mod wake_all;
 pub mod waker;
 mod waker_slot;
 
+pub use block_on::block_on;
+
 pub use blocked::BlockedPoll;
 pub use join::{JoinError, JoinHandle};
-pub use park::{Park, ThreadParker, ThreadUnparker, Unpark};
+pub use park::{Park, SharedPark, ThreadParker, ThreadUnparker, Unpark};
 pub use spawn::{BlockOn, DynBlockOn, DynLocalSpawn, DynSpawn, LocalSpawn, Spawn, SpawnError};
 pub use task::TaskId;
+pub use timer::Timer;

@@ -16,6 +16,10 @@
 //!   waker    ── unpark() ────────────────────────────────────────────► (the bottom layer's unpark)
 //! ```
 //!
+//! A park also says which reactors it drives ([`Park::context`]): an executor enters that
+//! context on its threads, so code running in its tasks finds those reactors as the
+//! current ones.
+//!
 //! # The contract
 //!
 //! - An `unpark` that happens before `park` makes the next `park` return at once: a
@@ -26,12 +30,16 @@
 //! - `park_timeout(Duration::MAX)` (or any duration too large for the clock) blocks like
 //!   `park`; it never panics or overflows.
 
+mod boxed;
+mod context;
 mod shared;
 
 use std::fmt;
 use std::io;
 use std::time::Duration;
 
+pub use boxed::{AnyUnpark, BoxPark, DynPark};
+pub use context::{ContextGuard, ParkContext};
 pub use shared::{SharedPark, SharedParkUnpark, SharedParkWorker};
 
 #[cfg(not(any(loom, shuttle)))]
@@ -62,6 +70,15 @@ pub trait Park {
     ///
     /// As [`park`](Park::park).
     fn park_timeout(&mut self, timeout: Duration) -> io::Result<()>;
+
+    /// The reactor handles this park wants current on the threads that park in it, so a
+    /// reactor's free constructors (`sleep`, `TcpStream::connect`) find the reactor the
+    /// executor drives rather than a global one. Executors [`enter`](ParkContext::enter) it
+    /// on every thread they poll tasks on. A layer adds its own installer to the context of
+    /// the park it wraps. The default installs nothing.
+    fn context(&self) -> ParkContext {
+        ParkContext::new()
+    }
 }
 
 /// Wakes a [`Park`] from any thread.

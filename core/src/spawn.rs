@@ -180,4 +180,3 @@ impl fmt::Display for SpawnError {
 }
 
 impl Error for SpawnError {}
-

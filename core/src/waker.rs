@@ -1,4 +1,5 @@
-//! Small wakers that executors and tests need.
+//! Wakers and the places they wait: [`WakerSlot`] (one waiter), [`wake_all`] (waking a
+//! batch, the one policy for panicking wakers), a no-op waker and a counting waker.
 //!
 //! ```
 //! use wakewire_core::waker::counting_waker;
@@ -13,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Wake, Waker};
 
+pub use crate::wake_all::{wake_all, wake_source, with_wake_source};
 pub use crate::waker_slot::WakerSlot;
 
 /// A waker that does nothing when woken, for polling a future by hand.

@@ -18,8 +18,9 @@ use crate::sync::{Mutex, MutexGuard};
 ///   and the event source sets the condition *before* it wakes. Then every event is seen
 ///   either by the check or through the waker: no wakeup is lost (a `wake` with nothing
 ///   stored is a no-op, exactly like `futures`' `AtomicWaker`).
-/// - **Wakers run outside the lock.** A waker that panics (or re-enters the slot) leaves
-///   the slot usable, and the panic reaches the caller of `wake`.
+/// - **Wakers run, and are dropped, outside the lock.** A waker that panics (or re-enters
+///   the slot, from `wake` or from `Drop`) leaves the slot usable, and the panic reaches
+///   the caller of `wake`.
 ///
 /// A mutex is enough here: it is uncontended in the common case and a loom model
 /// (`tests/loom_waker_slot.rs`) checks the protocol.
@@ -56,11 +57,16 @@ impl WakerSlot {
 
     /// Stores `waker` as the one to wake, replacing an older one unless it `will_wake`.
     pub fn register(&self, waker: &Waker) {
-        let mut stored = self.lock();
-        match &mut *stored {
-            Some(old) if old.will_wake(waker) => {}
-            slot => *slot = Some(waker.clone()),
-        }
+        let replaced = {
+            let mut stored = self.lock();
+            match &mut *stored {
+                Some(old) if old.will_wake(waker) => return,
+                slot => slot.replace(waker.clone()),
+            }
+        };
+        // Dropped after unlocking: it may be the last reference into a foreign executor,
+        // whose drop path may come back to this slot.
+        drop(replaced);
     }
 
     /// Wakes the stored waker, if any, and empties the slot. Returns whether a waker ran.

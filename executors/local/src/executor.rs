@@ -289,8 +289,6 @@ impl<P: Park> LocalSpawn for LocalExecutor<P> {
     }
 }
 
-
-
 impl<P: Park> Drop for LocalExecutor<P> {
     fn drop(&mut self) {
         self.shared.shutdown();

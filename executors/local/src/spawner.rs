@@ -45,7 +45,6 @@ impl Spawn for Spawner {
     }
 }
 
-
 impl fmt::Debug for Spawner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Spawner").finish_non_exhaustive()
@@ -106,7 +105,6 @@ impl LocalSpawn for LocalSpawner {
         self.shared.spawn_local(future)
     }
 }
-
 
 impl fmt::Debug for LocalSpawner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

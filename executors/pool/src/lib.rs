@@ -104,12 +104,12 @@
 mod block_on;
 mod builder;
 mod context;
-mod spawner;
 mod metrics;
 mod park;
 mod pool;
 mod shared;
 mod spawn;
+mod spawner;
 mod sync;
 mod worker;
 
@@ -131,8 +131,8 @@ pub mod tracker;
 mod tracker;
 
 pub use builder::PoolBuilder;
-pub use spawner::PoolSpawner;
 pub use metrics::PoolMetrics;
 pub use pool::{Pool, ShutdownTimeout};
+pub use spawner::PoolSpawner;
 /// The blocked-poll report, shared with every Wakewire executor.
 pub use wakewire_core::BlockedPoll;

@@ -11,9 +11,9 @@ use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
 use crate::block_on::block_on;
 use crate::builder::PoolBuilder;
 use crate::context;
-use crate::spawner::PoolSpawner;
 use crate::metrics::PoolMetrics;
 use crate::shared::Shared;
+use crate::spawner::PoolSpawner;
 use crate::sync::rt::thread::{self, JoinHandle as ThreadHandle};
 
 /// A multi-threaded, work-stealing executor for `Send` futures.
@@ -207,7 +207,6 @@ impl BlockOn for Pool {
         block_on(future)
     }
 }
-
 
 impl Drop for Pool {
     /// Shuts the pool down as [`shutdown`](Pool::shutdown) does, waiting as long as the

@@ -52,7 +52,6 @@ impl Spawn for PoolSpawner {
     }
 }
 
-
 impl fmt::Debug for PoolSpawner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PoolSpawner")
