@@ -130,7 +130,8 @@ pub struct JoinError {
 
 enum Repr {
     Cancelled,
-    Panic(Box<dyn Any + Send + 'static>),
+    /// `None` only once the payload was handed out (`try_into_panic`).
+    Panic(Option<Box<dyn Any + Send + 'static>>),
 }
 
 impl JoinError {
@@ -144,7 +145,7 @@ impl JoinError {
     pub(crate) fn panic(id: TaskId, payload: Box<dyn Any + Send + 'static>) -> Self {
         JoinError {
             id,
-            repr: Repr::Panic(payload),
+            repr: Repr::Panic(Some(payload)),
         }
     }
 
@@ -180,9 +181,9 @@ impl JoinError {
     /// # Errors
     ///
     /// Returns `Err(self)` when the task was cancelled rather than panicked.
-    pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
-        match self.repr {
-            Repr::Panic(payload) => Ok(payload),
+    pub fn try_into_panic(mut self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
+        match &mut self.repr {
+            Repr::Panic(payload) => Ok(payload.take().expect("the payload is handed out once")),
             Repr::Cancelled => Err(self),
         }
     }
@@ -190,8 +191,24 @@ impl JoinError {
     /// The panic message, when the payload is a string (as with `panic!("...")`).
     pub fn panic_message(&self) -> Option<&str> {
         match &self.repr {
-            Repr::Panic(payload) => crate::panic::payload_message(&**payload),
+            Repr::Panic(payload) => payload
+                .as_deref()
+                .and_then(crate::panic::payload_message),
             Repr::Cancelled => None,
+        }
+    }
+}
+
+impl Drop for JoinError {
+    /// A panic payload is user data whose own `Drop` may panic. A `JoinError` is often
+    /// dropped where unwinding aborts the process (a detached task's output, dropped inside
+    /// the task cell), so the payload is disposed of with
+    /// [`drop_payload`](crate::panic::drop_payload), which contains such a second panic.
+    fn drop(&mut self) {
+        if let Repr::Panic(payload) = &mut self.repr {
+            if let Some(payload) = payload.take() {
+                crate::panic::drop_payload(payload);
+            }
         }
     }
 }
