@@ -191,9 +191,7 @@ impl JoinError {
     /// The panic message, when the payload is a string (as with `panic!("...")`).
     pub fn panic_message(&self) -> Option<&str> {
         match &self.repr {
-            Repr::Panic(payload) => payload
-                .as_deref()
-                .and_then(crate::panic::payload_message),
+            Repr::Panic(payload) => payload.as_deref().and_then(crate::panic::payload_message),
             Repr::Cancelled => None,
         }
     }

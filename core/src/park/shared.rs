@@ -3,10 +3,11 @@
 
 use std::fmt;
 use std::io;
-use std::sync::{Arc, TryLockError};
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
-use crate::park::{Park, ThreadParker, ThreadUnparker, Unpark};
+use crate::park::{Park, ParkContext, ThreadParker, ThreadUnparker, Unpark};
 use crate::sync::{AtomicUsize, Mutex, MutexGuard, Ordering};
 
 /// One [`Park`] shared by several threads.
@@ -14,40 +15,48 @@ use crate::sync::{AtomicUsize, Mutex, MutexGuard, Ordering};
 /// A reactor's park can only block one thread at a time: it owns the selector. An
 /// executor with several worker threads that wants its idle time to drive one reactor
 /// gives each worker a [`SharedParkWorker`]. A worker with nothing to do tries to take the
-/// shared park; if it gets it, it blocks in it (turning the reactor); if another worker
-/// already holds it, it sleeps on its own thread parker. Any worker that is busy turns the
-/// shared park without blocking when it is free (`park_timeout(Duration::ZERO)`).
+/// shared park (the *driver*); if it gets it, it blocks in it (turning the reactor); if
+/// another worker already holds it, it sleeps on its own thread parker as a *waiter*. Any
+/// worker that is busy turns the driver without blocking when it is free
+/// (`park_timeout(Duration::ZERO)`).
 ///
 /// ```text
-///   worker 0 idle ── try_lock ──► holds the driver ── park() ──► TimerPark ──► epoll_wait
-///   worker 1 idle ── try_lock fails ──────────────────────────► its own thread parker
+///   worker 0 idle ── take the driver ──► park() ──► TimerPark ──► epoll_wait
+///   worker 1 idle ── driver taken ──► waiter: its own thread parker
+///   worker 0 returns to run tasks ── releases the driver ── hands it over: unparks worker 1,
+///                                                           which takes it and blocks in it
 ///   unpark(worker i) ── set NOTIFIED; was i DRIVING ? the driver's Unpark
 ///                                                   : i's thread parker
 /// ```
+///
+/// # The driver is never left unattended while a worker is idle
+///
+/// Whoever releases the driver — a worker returning from a blocking park to run tasks, or
+/// a busy worker after its zero-timeout turn — hands it over: if a waiter is sleeping on
+/// its thread parker, one of them is unparked, takes the driver and blocks in it. So the
+/// reactor's events (timers, sockets) are handled as soon as they happen whenever any
+/// worker is idle, not at the next turn of a busy one. The driver's state is one atomic
+/// word (`HELD` and a count of waiters) changed only by read-modify-writes, so a release
+/// either sees a waiter that registered before it (and wakes one) or the waiter's attempt
+/// to take the driver comes after the release (and succeeds). When the driver's park
+/// panics (a waker it fired panicked), the panic is caught, the worker's bits are cleared
+/// and the driver released as on a normal return, and the panic is then resumed to the
+/// caller: it never leaves the driver held or a worker marked as driving.
 ///
 /// # No lost wakeup
 ///
 /// Each worker has one state word with two bits, `DRIVING` and `NOTIFIED`, changed only by
 /// read-modify-writes, so the operations on it are totally ordered. A worker about to
-/// block in the shared park sets `DRIVING` and learns whether `NOTIFIED` was already set
-/// (then it does not block); an unparker sets `NOTIFIED` and learns whether `DRIVING` was
-/// set (then it unparks the shared park, whose contract keeps an early unpark for the next
-/// `park`). A worker the unparker did not see driving is asleep on its thread parker,
-/// about to look at `NOTIFIED`, or awake: unparking its thread parker (which keeps an
-/// early token) covers all three. `loom_shared_park` explores the interleavings.
-///
-/// # Starvation
-///
-/// While the worker that held the driver runs tasks and the others sleep on their thread
-/// parkers, nobody blocks in the driver: its events wait until a worker parks again or a
-/// busy worker's zero-timeout turn. This is the same trade tokio's multi-thread runtime
-/// makes; an executor that calls `park_timeout(Duration::ZERO)` every few dozen polls (as
-/// Wakewire's pool does) bounds the delay by its poll lengths.
+/// block in the driver sets `DRIVING` and learns whether `NOTIFIED` was already set (then
+/// it does not block); an unparker sets `NOTIFIED` and learns whether `DRIVING` was set
+/// (then it unparks the driver, whose contract keeps an early unpark for the next `park`).
+/// A worker the unparker did not see driving is asleep on its thread parker, about to look
+/// at `NOTIFIED`, or awake: unparking its thread parker (which keeps an early token)
+/// covers all three. `tests/loom_shared_park.rs` explores the interleavings.
 ///
 /// ```
 /// use std::time::Duration;
-/// use wakewire_core::park::SharedPark;
-/// use wakewire_core::{Park, ThreadParker, Unpark};
+/// use wakewire_core::{Park, SharedPark, ThreadParker, Unpark};
 ///
 /// // Two threads share one (here trivial) park; either may end up driving it.
 /// let shared = SharedPark::new(ThreadParker::new());
@@ -59,25 +68,50 @@ use crate::sync::{AtomicUsize, Mutex, MutexGuard, Ordering};
 /// a.park_timeout(Duration::ZERO).unwrap(); // never blocks
 /// ```
 pub struct SharedPark<P: Park> {
-    shared: Arc<Shared<P>>,
+    shared: Arc<Driver<P>>,
 }
 
-struct Shared<P: Park> {
-    /// Held by the worker currently blocked in (or turning) the shared park.
-    driver: Mutex<P>,
-    driver_unpark: P::Unpark,
+/// The shared park and who may use it.
+struct Driver<P: Park> {
+    /// The park itself. Only the thread that set `HELD` in `state` locks it, so the lock
+    /// is never contended; it is there to hand `&mut P` across threads safely.
+    park: Mutex<P>,
+    unpark: P::Unpark,
+    context: ParkContext,
+    /// `HELD | waiters * WAITER`; see "The driver is never left unattended".
+    state: AtomicUsize,
+    /// The workers counted in `state`'s waiters, to pick one to hand the driver to.
+    waiters: Mutex<Vec<Arc<WorkerState>>>,
 }
+
+/// The driver is taken (a worker blocks in it or turns it).
+const HELD: usize = 1;
+/// One worker sleeping on its thread parker that would take the driver if it were free.
+const WAITER: usize = 2;
 
 impl<P: Park> SharedPark<P> {
     /// Shares `park` among the workers made by [`worker`](Self::worker).
     pub fn new(park: P) -> Self {
-        let driver_unpark = park.unparker();
         SharedPark {
-            shared: Arc::new(Shared {
-                driver: Mutex::new(park),
-                driver_unpark,
+            shared: Arc::new(Driver {
+                unpark: park.unparker(),
+                context: park.context(),
+                park: Mutex::new(park),
+                state: AtomicUsize::new(0),
+                waiters: Mutex::new(Vec::new()),
             }),
         }
+    }
+
+    /// How many workers are asleep on their own thread parkers, waiting for the driver to
+    /// be released (for tests and diagnostics; a snapshot).
+    pub fn waiting(&self) -> usize {
+        self.shared.state.load(Ordering::Acquire) / WAITER
+    }
+
+    /// Whether a worker holds the driver (blocks in it or turns it) right now (a snapshot).
+    pub fn is_driven(&self) -> bool {
+        self.shared.state.load(Ordering::Acquire) & HELD != 0
     }
 
     /// A park for one more thread: it drives the shared park when it can, else sleeps on
@@ -109,7 +143,7 @@ impl<P: Park> fmt::Debug for SharedPark<P> {
     }
 }
 
-/// The worker is (about to be) blocked in the shared park.
+/// The worker is (about to be) blocked in the driver.
 const DRIVING: usize = 0b01;
 /// An unpark arrived that the worker has not yet returned for.
 const NOTIFIED: usize = 0b10;
@@ -123,60 +157,180 @@ struct WorkerState {
 
 /// One thread's view of a [`SharedPark`]: a [`Park`] for that thread.
 pub struct SharedParkWorker<P: Park> {
-    shared: Arc<Shared<P>>,
+    shared: Arc<Driver<P>>,
     state: Arc<WorkerState>,
     thread: ThreadParker,
 }
 
-impl<P: Park> Shared<P> {
-    /// The shared park, unless another thread holds it. A park that panicked in another
-    /// thread (poisoning the lock) is still usable: its layers keep their own state.
-    fn try_drive(&self) -> Option<MutexGuard<'_, P>> {
-        match self.driver.try_lock() {
-            Ok(driver) => Some(driver),
-            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => None,
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while the park was held (a waker fired by the park panicked) leaves its
+    // layers in their own consistent state; the waiter list is edited by pushes and
+    // removals that cannot panic halfway.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl<P: Park> Driver<P> {
+    /// Takes the driver if it is free.
+    fn try_take(&self) -> Option<Held<'_, P>> {
+        let mut state = self.state.load(Ordering::Relaxed);
+        loop {
+            if state & HELD != 0 {
+                return None;
+            }
+            match self.state.compare_exchange_weak(
+                state,
+                state | HELD,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    return Some(Held {
+                        park: Some(lock(&self.park)),
+                        driver: self,
+                    })
+                }
+                Err(actual) => state = actual,
+            }
         }
+    }
+
+    /// Lists `worker` as a waiter (before it tries to take the driver, so a release that
+    /// the attempt does not see wakes it).
+    fn add_waiter(&self, worker: &Arc<WorkerState>) {
+        lock(&self.waiters).push(Arc::clone(worker));
+        self.state.fetch_add(WAITER, Ordering::AcqRel);
+    }
+
+    /// Unlists `worker` if it is still listed (a release may have picked it already).
+    fn remove_waiter(&self, worker: &Arc<WorkerState>) {
+        let mut waiters = lock(&self.waiters);
+        if let Some(at) = waiters.iter().position(|w| Arc::ptr_eq(w, worker)) {
+            waiters.swap_remove(at);
+            self.state.fetch_sub(WAITER, Ordering::AcqRel);
+        }
+    }
+
+    /// Frees the driver and, if a worker is waiting for it, wakes one to take it over.
+    fn release(&self) {
+        let previous = self.state.fetch_and(!HELD, Ordering::AcqRel);
+        if previous >= WAITER {
+            let next = {
+                let mut waiters = lock(&self.waiters);
+                let next = waiters.pop();
+                if next.is_some() {
+                    self.state.fetch_sub(WAITER, Ordering::AcqRel);
+                }
+                next
+            };
+            if let Some(next) = next {
+                next.thread.unpark();
+            }
+        }
+    }
+}
+
+/// The driver, taken; released (and handed over) when dropped, also on unwind.
+struct Held<'a, P: Park> {
+    /// Dropped before the release, so the next holder's lock never waits.
+    park: Option<MutexGuard<'a, P>>,
+    driver: &'a Driver<P>,
+}
+
+impl<P: Park> Held<'_, P> {
+    fn park(&mut self) -> &mut P {
+        self.park.as_mut().expect("held until dropped")
+    }
+}
+
+impl<P: Park> Drop for Held<'_, P> {
+    fn drop(&mut self) {
+        drop(self.park.take());
+        self.driver.release();
+    }
+}
+
+/// Clears a worker's `DRIVING` and `NOTIFIED` bits when it stops blocking in the driver,
+/// also when the driver's park unwinds.
+struct Driving<'a>(&'a WorkerState);
+
+impl Drop for Driving<'_> {
+    fn drop(&mut self) {
+        // Awake: whatever the caller looks at next covers any unpark until now.
+        self.0
+            .bits
+            .fetch_and(!(DRIVING | NOTIFIED), Ordering::AcqRel);
+    }
+}
+
+/// Unlists a waiter when it wakes, also on unwind.
+struct Waiting<'a, P: Park> {
+    driver: &'a Driver<P>,
+    worker: &'a Arc<WorkerState>,
+}
+
+impl<P: Park> Drop for Waiting<'_, P> {
+    fn drop(&mut self) {
+        self.driver.remove_waiter(self.worker);
     }
 }
 
 impl<P: Park> SharedParkWorker<P> {
     fn wait(&mut self, timeout: Option<Duration>) -> io::Result<()> {
-        let state = &self.state;
         if timeout == Some(Duration::ZERO) {
-            // A busy thread's turn: drive the shared park if it is free, never block.
-            return match self.shared.try_drive() {
-                Some(mut driver) => driver.park_timeout(Duration::ZERO),
+            // A busy thread's turn: drive the shared park if it is free, never block. The
+            // release hands the driver to a waiter, if any.
+            return match self.shared.try_take() {
+                Some(mut held) => {
+                    let turn = catch_unwind(AssertUnwindSafe(|| {
+                        held.park().park_timeout(Duration::ZERO)
+                    }));
+                    drop(held);
+                    turn.unwrap_or_else(|payload| resume_unwind(payload))
+                }
                 None => Ok(()),
             };
         }
-        if state.bits.fetch_and(!NOTIFIED, Ordering::AcqRel) & NOTIFIED != 0 {
-            return Ok(());
-        }
-        match self.shared.try_drive() {
-            Some(mut driver) => {
-                let result = if state.bits.fetch_or(DRIVING, Ordering::AcqRel) & NOTIFIED != 0 {
-                    Ok(()) // unparked since we looked: do not block
-                } else {
-                    match timeout {
-                        None => driver.park(),
-                        Some(timeout) => driver.park_timeout(timeout),
-                    }
-                };
-                // Awake: whatever the caller looks at next covers any unpark until now.
-                state
-                    .bits
-                    .fetch_and(!(DRIVING | NOTIFIED), Ordering::AcqRel);
-                result
+        let state = &self.state;
+        loop {
+            if state.bits.fetch_and(!NOTIFIED, Ordering::AcqRel) & NOTIFIED != 0 {
+                return Ok(());
             }
-            None => {
-                let result = match timeout {
-                    None => self.thread.park(),
-                    Some(timeout) => self.thread.park_timeout(timeout),
-                };
+            let waiting = Waiting {
+                driver: &self.shared,
+                worker: &self.state,
+            };
+            self.shared.add_waiter(&self.state);
+            if let Some(mut held) = self.shared.try_take() {
+                drop(waiting);
+                // Dropped before `held`: clears this worker's bits, then the driver is
+                // released and handed over.
+                let _driving = Driving(state);
+                if state.bits.fetch_or(DRIVING, Ordering::AcqRel) & NOTIFIED != 0 {
+                    return Ok(()); // unparked since we looked: do not block
+                }
+                // A panic (a waker fired by the park) is caught so the guards run as on a
+                // normal return (no poisoned lock), then resumed to the caller.
+                let parked = catch_unwind(AssertUnwindSafe(|| match timeout {
+                    None => held.park().park(),
+                    Some(timeout) => held.park().park_timeout(timeout),
+                }));
+                drop(_driving);
+                drop(held);
+                return parked.unwrap_or_else(|payload| resume_unwind(payload));
+            }
+            let result = match timeout {
+                None => self.thread.park(),
+                Some(timeout) => self.thread.park_timeout(timeout),
+            };
+            drop(waiting);
+            if timeout.is_some() {
+                // A timed park may return early; the caller looks again either way.
                 state.bits.fetch_and(!NOTIFIED, Ordering::AcqRel);
-                result
+                return result;
             }
+            // Unparked for our own work (NOTIFIED, checked at the top), or handed the
+            // driver by a worker that released it: try to take it.
+            result?;
         }
     }
 }
@@ -187,7 +341,7 @@ impl<P: Park> Park for SharedParkWorker<P> {
     fn unparker(&self) -> Self::Unpark {
         SharedParkUnpark {
             state: Arc::clone(&self.state),
-            driver: self.shared.driver_unpark.clone(),
+            driver: self.shared.unpark.clone(),
         }
     }
 
@@ -197,6 +351,11 @@ impl<P: Park> Park for SharedParkWorker<P> {
 
     fn park_timeout(&mut self, timeout: Duration) -> io::Result<()> {
         self.wait(Some(timeout))
+    }
+
+    /// The shared park's context: every worker installs the same reactors.
+    fn context(&self) -> ParkContext {
+        self.shared.context.clone()
     }
 }
 
