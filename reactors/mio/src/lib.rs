@@ -95,36 +95,43 @@
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+mod current;
 mod error;
 mod fd_source;
+mod global;
 mod handle;
+#[cfg(loom)]
+pub mod io_state;
+#[cfg(not(loom))]
+mod io_state;
+mod metrics;
 mod net;
 mod park;
 mod reactor;
+mod reactor_state;
 mod readiness;
 mod registration;
-mod registrations;
-#[cfg(loom)]
-pub mod scheduled_io;
-#[cfg(not(loom))]
-mod scheduled_io;
 mod selector;
 mod source;
 mod source_io;
 mod sync;
+mod token_table;
+mod wait_list;
 
+pub use current::DefaultGuard;
 pub use error::{is_shutdown, ReactorShutdown};
 pub use fd_source::FdSource;
 pub use handle::Handle;
+pub use io_state::ReadyEvent;
+pub use metrics::ReactorMetrics;
 pub use mio::{Interest, Token};
 pub use net::{
     Accept, Incoming, OwnedReadHalf, OwnedWriteHalf, ReuniteError, TcpListener, TcpStream,
     UdpSocket, UnixDatagram, UnixListener, UnixStream,
 };
 pub use park::{ReactorPark, ReactorUnpark};
-pub use reactor::{Reactor, ReactorMetrics};
+pub use reactor::Reactor;
 pub use readiness::{Direction, Readiness};
 pub use registration::Registration;
-pub use scheduled_io::ReadyEvent;
 pub use selector::{Event, MioSelector, Selector};
 pub use source::Async;

@@ -16,7 +16,7 @@ pub use unix_stream::{UnixListener, UnixStream};
 
 /// Implements `futures_io::AsyncRead`/`AsyncWrite` for `$ty` and `&$ty` through the
 /// stream-socket paths of its `Async<_>` field `inner`; `poll_close` shuts the write
-/// direction down.
+/// direction down. These are `poll_*` functions: one waker per direction.
 macro_rules! delegate_async_io {
     ($ty:ty) => {
         impl futures_io::AsyncRead for $ty {
@@ -122,3 +122,23 @@ macro_rules! delegate_async_io {
 }
 
 pub(crate) use delegate_async_io;
+
+/// Implements `AsFd` and `AsRawFd` for `$ty` through its field `$field`, so crates like
+/// `socket2` can set socket options the type has no method for.
+macro_rules! delegate_as_fd {
+    ($ty:ty, $field:ident) => {
+        impl std::os::fd::AsFd for $ty {
+            fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+                std::os::fd::AsFd::as_fd(&self.$field)
+            }
+        }
+
+        impl std::os::fd::AsRawFd for $ty {
+            fn as_raw_fd(&self) -> std::os::fd::RawFd {
+                std::os::fd::AsRawFd::as_raw_fd(&self.$field)
+            }
+        }
+    };
+}
+
+pub(crate) use delegate_as_fd;

@@ -10,13 +10,14 @@ use std::task::{Context, Poll};
 
 use futures_io::{AsyncRead, AsyncWrite};
 
-use crate::net::TcpStream;
+use crate::net::{delegate_as_fd, TcpStream};
 
 /// The read half of [`TcpStream::into_split`].
 ///
 /// # Wakeups
 ///
-/// Uses the stream's read waker slot only, so it never steals the write half's wakeups.
+/// Reads use the stream's read poll slot only, so they never take the write half's
+/// wakeups; [`peek`](Self::peek) waits in the read queue.
 #[derive(Debug)]
 pub struct OwnedReadHalf {
     stream: Arc<TcpStream>,
@@ -27,7 +28,7 @@ pub struct OwnedReadHalf {
 ///
 /// # Wakeups
 ///
-/// Uses the stream's write waker slot only.
+/// Uses the stream's write poll slot only.
 #[derive(Debug)]
 pub struct OwnedWriteHalf {
     stream: Arc<TcpStream>,
@@ -79,6 +80,10 @@ impl OwnedReadHalf {
     }
 
     /// Reads without consuming; see [`TcpStream::peek`].
+    ///
+    /// # Wakeups
+    ///
+    /// As [`TcpStream::peek`].
     ///
     /// # Errors
     ///
@@ -151,3 +156,6 @@ impl AsyncWrite for OwnedWriteHalf {
         Poll::Ready(self.shutdown())
     }
 }
+
+delegate_as_fd!(OwnedReadHalf, stream);
+delegate_as_fd!(OwnedWriteHalf, stream);
