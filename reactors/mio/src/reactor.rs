@@ -20,9 +20,11 @@ use crate::selector::{Event, MioSelector, Selector};
 ///
 /// Someone has to turn the reactor. Either
 /// - nobody in particular: [`Handle::global`] starts one reactor on its own thread on first
-///   use, which every I/O type uses by default; or
+///   use, which the I/O types use when no other reactor is [current](Handle::current); or
 /// - an executor, while it is idle: [`park`](Self::park) turns this reactor into a
-///   [`Park`](wakewire_core::Park), e.g. `LocalExecutor::with_park(reactor.park())`; or
+///   [`Park`](wakewire_core::Park) (for an executor built over a park, or
+///   `wakewire_core::block_on::Blocker::with_park`), which also makes it the current
+///   reactor of the threads parking in it; or
 /// - your own loop calling [`turn`](Self::turn).
 ///
 /// Sources register through a [`Handle`]; any number of reactors can coexist.

@@ -25,7 +25,7 @@ use crate::registration::Registration;
 /// ```
 /// use std::io::{Read, Write};
 /// use std::os::unix::net::UnixStream;
-/// use futures_executor::block_on;
+/// use wakewire_core::block_on;
 /// use wakewire_reactor_mio::{Async, FdSource};
 ///
 /// let (a, mut b) = UnixStream::pair()?;

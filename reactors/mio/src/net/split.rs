@@ -10,7 +10,8 @@ use std::task::{Context, Poll};
 
 use futures_io::{AsyncRead, AsyncWrite};
 
-use crate::net::{delegate_as_fd, TcpStream};
+use crate::net::delegate::delegate_as_fd;
+use crate::net::tcp_stream::TcpStream;
 
 /// The read half of [`TcpStream::into_split`].
 ///
@@ -34,14 +35,17 @@ pub struct OwnedWriteHalf {
     stream: Arc<TcpStream>,
 }
 
-pub(crate) fn split(stream: TcpStream) -> (OwnedReadHalf, OwnedWriteHalf) {
-    let stream = Arc::new(stream);
-    (
-        OwnedReadHalf {
-            stream: Arc::clone(&stream),
-        },
-        OwnedWriteHalf { stream },
-    )
+impl TcpStream {
+    /// Splits into a read half and a write half that can move to different tasks.
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        let stream = Arc::new(self);
+        (
+            OwnedReadHalf {
+                stream: Arc::clone(&stream),
+            },
+            OwnedWriteHalf { stream },
+        )
+    }
 }
 
 /// The halves given to [`OwnedReadHalf::reunite`] came from different streams.

@@ -11,7 +11,8 @@ use futures_core::Stream;
 
 use crate::handle::Handle;
 use crate::io_state::Waiter;
-use crate::net::{delegate_as_fd, TcpStream};
+use crate::net::delegate::delegate_as_fd;
+use crate::net::tcp_stream::TcpStream;
 use crate::readiness::Direction;
 use crate::source::Async;
 
@@ -21,7 +22,7 @@ use crate::source::Async;
 /// use futures_util::StreamExt;
 /// use wakewire_reactor_mio::{TcpListener, TcpStream};
 ///
-/// futures_executor::block_on(async {
+/// wakewire_core::block_on(async {
 ///     let listener = TcpListener::bind("127.0.0.1:0".parse().unwrap())?;
 ///     let _client = TcpStream::connect(listener.local_addr()?).await?;
 ///     let accepted = listener.incoming().next().await.unwrap()?;
@@ -102,6 +103,15 @@ impl TcpListener {
     }
 
     /// Waits for a connection; the stream is registered with this listener's reactor.
+    ///
+    /// # Wakeups
+    ///
+    /// See [`Accept`]: any number of tasks may wait at once.
+    ///
+    /// # Errors
+    ///
+    /// The future resolves to the errors of the [type docs](Self), and to a registration
+    /// error of the accepted stream.
     pub fn accept(&self) -> Accept<'_> {
         Accept {
             listener: self,
@@ -125,7 +135,12 @@ impl TcpListener {
             .map(|accepted| self.register(accepted))
     }
 
-    /// The incoming connections as a `Stream` that never ends (errors are items).
+    /// The incoming connections as a `Stream` that never ends (errors are items, as for
+    /// [`accept`](Self::accept)).
+    ///
+    /// # Wakeups
+    ///
+    /// See [`Incoming`].
     pub fn incoming(&self) -> Incoming<'_> {
         Incoming {
             listener: self,

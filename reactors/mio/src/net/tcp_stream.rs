@@ -6,8 +6,7 @@ use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::task::{Context, Poll};
 
 use crate::handle::Handle;
-use crate::net::split::{OwnedReadHalf, OwnedWriteHalf};
-use crate::net::{delegate_as_fd, delegate_async_io};
+use crate::net::delegate::{delegate_as_fd, delegate_async_io};
 use crate::registration::Registration;
 use crate::source::Async;
 
@@ -22,7 +21,7 @@ use crate::source::Async;
 /// use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 /// use wakewire_reactor_mio::{TcpListener, TcpStream};
 ///
-/// futures_executor::block_on(async {
+/// wakewire_core::block_on(async {
 ///     let listener = TcpListener::bind("127.0.0.1:0".parse().unwrap())?;
 ///     let mut client = TcpStream::connect(listener.local_addr()?).await?;
 ///     let (mut server, _) = listener.accept().await?;
@@ -188,11 +187,6 @@ impl TcpStream {
     /// As a read.
     pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
         self.inner.poll_read_with(cx, |stream| stream.peek(buf))
-    }
-
-    /// Splits into a read half and a write half that can move to different tasks.
-    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        crate::net::split::split(self)
     }
 
     /// The registration of this socket (token, readiness), for tests and diagnostics.

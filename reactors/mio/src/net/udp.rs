@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::task::{Context, Poll};
 
 use crate::handle::Handle;
-use crate::net::delegate_as_fd;
+use crate::net::delegate::delegate_as_fd;
 use crate::source::Async;
 
 /// A UDP socket. All methods take `&self`: share it (in an `Arc`) between tasks that send
@@ -15,7 +15,7 @@ use crate::source::Async;
 /// ```
 /// use wakewire_reactor_mio::UdpSocket;
 ///
-/// futures_executor::block_on(async {
+/// wakewire_core::block_on(async {
 ///     let a = UdpSocket::bind("127.0.0.1:0".parse().unwrap())?;
 ///     let b = UdpSocket::bind("127.0.0.1:0".parse().unwrap())?;
 ///     a.connect(b.local_addr()?)?;
@@ -95,6 +95,10 @@ impl UdpSocket {
 
     /// Sends `buf` to the connected peer.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the write queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// Not connected, message too large, or `ConnectionRefused` reported for an earlier
@@ -119,6 +123,10 @@ impl UdpSocket {
 
     /// Receives one datagram from the connected peer.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// Not connected, or `ConnectionRefused` reported for an earlier datagram.
@@ -141,6 +149,10 @@ impl UdpSocket {
     }
 
     /// Sends `buf` to `target`.
+    ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the write queue (see the [type docs](Self)).
     ///
     /// # Errors
     ///
@@ -173,6 +185,10 @@ impl UdpSocket {
 
     /// Receives one datagram and its sender's address.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// The system call's error.
@@ -200,6 +216,10 @@ impl UdpSocket {
     }
 
     /// Receives one datagram without removing it from the queue.
+    ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see the [type docs](Self)).
     ///
     /// # Errors
     ///

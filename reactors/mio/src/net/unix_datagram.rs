@@ -6,7 +6,7 @@ use std::os::unix::net::SocketAddr;
 use std::path::Path;
 
 use crate::handle::Handle;
-use crate::net::delegate_as_fd;
+use crate::net::delegate::delegate_as_fd;
 use crate::source::Async;
 
 /// A Unix-domain datagram socket; wakeups and cancel safety as [`UdpSocket`](crate::UdpSocket):
@@ -16,7 +16,7 @@ use crate::source::Async;
 /// ```
 /// use wakewire_reactor_mio::UnixDatagram;
 ///
-/// futures_executor::block_on(async {
+/// wakewire_core::block_on(async {
 ///     let (a, b) = UnixDatagram::pair()?;
 ///     a.send(b"one").await?;
 ///     let mut buf = [0; 8];
@@ -107,6 +107,10 @@ impl UnixDatagram {
 
     /// Sends to the connected peer.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the write queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// Not connected, or the system call's error.
@@ -116,6 +120,10 @@ impl UnixDatagram {
 
     /// Receives from the connected peer.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// The system call's error.
@@ -124,6 +132,10 @@ impl UnixDatagram {
     }
 
     /// Sends to the socket at `path`.
+    ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the write queue (see the [type docs](Self)).
     ///
     /// # Errors
     ///
@@ -136,6 +148,10 @@ impl UnixDatagram {
     }
 
     /// Receives one datagram and its sender's address.
+    ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see the [type docs](Self)).
     ///
     /// # Errors
     ///

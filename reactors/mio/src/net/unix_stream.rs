@@ -8,7 +8,7 @@ use std::path::Path;
 use std::task::{Context, Poll};
 
 use crate::handle::Handle;
-use crate::net::{delegate_as_fd, delegate_async_io};
+use crate::net::delegate::{delegate_as_fd, delegate_async_io};
 use crate::registration::Registration;
 use crate::source::Async;
 
@@ -19,7 +19,7 @@ use crate::source::Async;
 /// use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 /// use wakewire_reactor_mio::UnixStream;
 ///
-/// futures_executor::block_on(async {
+/// wakewire_core::block_on(async {
 ///     let (mut a, mut b) = UnixStream::pair()?;
 ///     a.write_all(b"hi").await?;
 ///     let mut buf = [0; 2];
