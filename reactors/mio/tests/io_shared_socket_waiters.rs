@@ -255,3 +255,46 @@ fn shared_waiters_as_pool_tasks() {
         assert_eq!(accepted, expected, "round {round}");
     }
 }
+
+/// A receive future dropped while it waits leaves its place: its waker is released at
+/// once and never woken, and the receiver that stays gets the datagram.
+#[test]
+fn dropped_waiter_leaves_the_queue() {
+    let _watchdog = util::Watchdog::new("dropped_waiter_leaves_the_queue", Duration::from_secs(20));
+    let mut reactor = Reactor::new().unwrap();
+    let handle = reactor.handle();
+    let socket = UdpSocket::bind_with(loopback(), &handle).unwrap();
+    let sender = std::net::UdpSocket::bind(loopback()).unwrap();
+    let (dropped_waker, dropped) = wakewire_core::waker::counting_waker();
+    let (kept_waker, kept) = wakewire_core::waker::counting_waker();
+    let mut buf_a = [0; 8];
+    let mut buf_b = [0; 8];
+    let mut first = Box::pin(socket.recv_from(&mut buf_a));
+    let mut second = Box::pin(socket.recv_from(&mut buf_b));
+    let mut cx_dropped = std::task::Context::from_waker(&dropped_waker);
+    let mut cx_kept = std::task::Context::from_waker(&kept_waker);
+    assert!(first.as_mut().poll(&mut cx_dropped).is_pending());
+    assert!(second.as_mut().poll(&mut cx_kept).is_pending());
+    assert_eq!(
+        dropped.live_references(),
+        3,
+        "the test's waker, its counter, the queue"
+    );
+    drop(first);
+    assert_eq!(
+        dropped.live_references(),
+        2,
+        "the queue let go of the dropped waiter"
+    );
+    sender
+        .send_to(b"only", socket.local_addr().unwrap())
+        .unwrap();
+    while kept.wakes() == 0 {
+        reactor.turn(Some(Duration::from_secs(5))).unwrap();
+    }
+    assert_eq!(dropped.wakes(), 0);
+    match second.as_mut().poll(&mut cx_kept) {
+        Poll::Ready(Ok((4, _))) => {}
+        other => panic!("the remaining receiver did not get the datagram: {other:?}"),
+    }
+}
