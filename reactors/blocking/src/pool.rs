@@ -24,8 +24,6 @@ pub const DEFAULT_THREAD_NAME: &str = "wakewire-blocking";
 ///
 /// ```
 /// use std::time::Duration;
-/// use wakewire_core::BlockOn;
-/// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_blocking::BlockingPool;
 ///
 /// let pool = BlockingPool::builder()
@@ -34,7 +32,7 @@ pub const DEFAULT_THREAD_NAME: &str = "wakewire-blocking";
 ///     .thread_name("hasher")
 ///     .build();
 /// let task = pool.spawn(|| (1..=10u64).product::<u64>());
-/// assert_eq!(LocalExecutor::new().block_on(task).unwrap(), 3_628_800);
+/// assert_eq!(wakewire_core::block_on(task).unwrap(), 3_628_800);
 /// ```
 ///
 /// # Dropping and shutting down

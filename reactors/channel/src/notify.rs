@@ -30,14 +30,12 @@ use crate::wake::{wake, wake_or_pass_on, OnPanic};
 ///
 /// ```
 /// use std::sync::Arc;
-/// use wakewire_core::BlockOn;
-/// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_channel::Notify;
 ///
 /// let ready = Arc::new(Notify::new());
 /// let signal = ready.clone();
 /// let worker = std::thread::spawn(move || signal.notify_one());
-/// LocalExecutor::new().block_on(ready.notified()); // permit or wakeup: never lost
+/// wakewire_core::block_on(ready.notified()); // permit or wakeup: never lost
 /// worker.join().unwrap();
 /// ```
 pub struct Notify {

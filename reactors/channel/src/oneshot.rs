@@ -17,13 +17,11 @@
 //! (4) wakes a sender waiting in [`Sender::closed`].
 //!
 //! ```
-//! use wakewire_core::BlockOn;
-//! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_channel::oneshot;
 //!
 //! let (tx, rx) = oneshot::channel();
 //! std::thread::spawn(move || tx.send("done").unwrap());
-//! assert_eq!(LocalExecutor::new().block_on(rx), Ok("done"));
+//! assert_eq!(wakewire_core::block_on(rx), Ok("done"));
 //! ```
 
 use std::fmt;

@@ -14,14 +14,12 @@
 //! ```
 //!
 //! ```
-//! use wakewire_core::BlockOn;
-//! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_channel::watch;
 //!
 //! let (tx, mut rx) = watch::channel("starting");
 //! tx.send("running").unwrap();
 //! tx.send("ready").unwrap(); // overwrites "running": only the latest is kept
-//! LocalExecutor::new().block_on(async {
+//! wakewire_core::block_on(async {
 //!     rx.changed().await.unwrap();
 //!     assert_eq!(*rx.borrow_and_update(), "ready");
 //!     drop(tx);

@@ -31,12 +31,10 @@ impl<T> Sender<T> {
     /// # Examples
     ///
     /// ```
-    /// use wakewire_core::BlockOn;
-    /// use wakewire_executor_local::LocalExecutor;
     /// use wakewire_reactor_channel::mpsc;
     ///
     /// let (tx, mut rx) = mpsc::bounded(1);
-    /// LocalExecutor::new().block_on(async {
+    /// wakewire_core::block_on(async {
     ///     tx.send(1).await.unwrap();
     ///     assert_eq!(rx.recv().await, Ok(1));
     /// });
