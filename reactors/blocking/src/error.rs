@@ -4,7 +4,7 @@ use std::any::Any;
 use std::error::Error;
 use std::fmt;
 
-/// Why a [`BlockingTask`](crate::BlockingTask) resolved without the closure's value.
+/// Why a [`BlockingJob`](crate::BlockingJob) resolved without the closure's value.
 ///
 /// Two reasons, mirroring the core [`JoinError`](wakewire_core::JoinError):
 ///
