@@ -101,6 +101,37 @@ fn panics_in_drops_on_the_pool_thread_are_swallowed() {
     );
 }
 
+/// A panic payload that panics again when it is dropped.
+struct Grenade;
+
+impl Drop for Grenade {
+    fn drop(&mut self) {
+        panic!("this panic payload panics when dropped");
+    }
+}
+
+#[test]
+fn a_payload_that_panics_when_dropped_goes_no_further() {
+    let _dog = watchdog("grenade payloads", Duration::from_secs(20));
+    let pool = BlockingPool::builder().max_threads(1).build();
+    // Taken by the future and dropped by the user: `BlockingError`'s drop contains it.
+    let err = futures_executor::block_on(pool.spawn(|| std::panic::panic_any(Grenade)));
+    assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(err))).is_ok());
+    // Done but never read: dropped with the future.
+    let (gate, unread) = occupy(&pool, || std::panic::panic_any::<Grenade>(Grenade));
+    gate.open();
+    util::wait_until("the job to finish", Duration::from_secs(10), || {
+        unread.is_finished()
+    });
+    assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(unread))).is_ok());
+    // Nobody waits any more: dropped on the pool thread, which survives.
+    let (gate, abandoned) = occupy(&pool, || std::panic::panic_any::<Grenade>(Grenade));
+    drop(abandoned);
+    gate.open();
+    assert_eq!(futures_executor::block_on(pool.spawn(|| 3)).unwrap(), 3);
+    assert_eq!(pool.metrics().threads_started, 1);
+}
+
 #[test]
 fn a_panicking_waker_does_not_kill_the_pool_thread() {
     /// Records which reactor woke it, then panics.
