@@ -83,7 +83,7 @@ async fn analyst(addr: SocketAddr) -> io::Result<()> {
         &format!("received {} bytes; analysing off the executor", data.len()),
     );
 
-    // Leaf: `BlockingTask` (blocking reactor; its event is "the job finished on a pool
+    // Leaf: `BlockingJob` (blocking reactor; its event is "the job finished on a pool
     // thread"). The executor thread polls other tasks meanwhile.
     let report = spawn_blocking(move || analyse(&data))
         .await
