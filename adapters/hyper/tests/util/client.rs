@@ -81,7 +81,11 @@ pub fn read_response(reader: &mut BufReader<TcpStream>) -> io::Result<RawRespons
         let (key, value) = line.split_once(':').unwrap();
         headers.push((key.trim().to_owned(), value.trim().to_owned()));
     }
-    let mut response = RawResponse { status, headers, body: Vec::new() };
+    let mut response = RawResponse {
+        status,
+        headers,
+        body: Vec::new(),
+    };
     if let Some(length) = response.header("content-length") {
         let mut body = vec![0; length.parse().unwrap()];
         reader.read_exact(&mut body)?;

@@ -57,12 +57,20 @@ impl Stats {
     }
 
     /// Waits until `done` holds (at most `limit`; then panics naming `what`).
-    pub fn wait_until(&self, what: &str, limit: Duration, done: impl Fn(&Counts) -> bool) -> Counts {
+    pub fn wait_until(
+        &self,
+        what: &str,
+        limit: Duration,
+        done: impl Fn(&Counts) -> bool,
+    ) -> Counts {
         let deadline = Instant::now() + limit;
         let mut counts = self.counts.lock().unwrap();
         while !done(&counts) {
             let now = Instant::now();
-            assert!(now < deadline, "waited {limit:?} for {what}; counts: {counts:?}");
+            assert!(
+                now < deadline,
+                "waited {limit:?} for {what}; counts: {counts:?}"
+            );
             counts = self.changed.wait_timeout(counts, deadline - now).unwrap().0;
         }
         *counts

@@ -31,7 +31,8 @@ use wakewire_reactor_timer::{TimerHandle, TimerPark};
 
 use super::Stats;
 
-pub const PAGE: &str = "<!doctype html><title>wakewire</title><h1>Hello from hyper on Wakewire</h1>\n";
+pub const PAGE: &str =
+    "<!doctype html><title>wakewire</title><h1>Hello from hyper on Wakewire</h1>\n";
 pub const JSON: &str = r#"{"server":"hyper","runtime":"wakewire","ok":true}"#;
 
 /// How the server treats its connections.
@@ -60,8 +61,13 @@ type Body = BoxBody<Bytes, Infallible>;
 type ServiceError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Accepts forever; serves each connection on its own task of `spawner`.
-pub async fn serve<S, T>(listener: TcpListener, spawner: S, timer: T, config: Config, stats: Arc<Stats>)
-where
+pub async fn serve<S, T>(
+    listener: TcpListener,
+    spawner: S,
+    timer: T,
+    config: Config,
+    stats: Arc<Stats>,
+) where
     S: Spawn,
     T: Timer + Clone + Send + Sync + 'static,
     T::Sleep: Send + 'static,
@@ -102,7 +108,8 @@ where
         builder.header_read_timeout(timeout);
     }
     let service_stats = Arc::clone(&stats);
-    let service = hyper::service::service_fn(move |request| route(request, Arc::clone(&service_stats)));
+    let service =
+        hyper::service::service_fn(move |request| route(request, Arc::clone(&service_stats)));
     let io = HyperIo::new(stream).with_vectored_writes(true);
     let connection = pin!(builder.serve_connection(io, service));
     let result = match config.connection_deadline {
@@ -123,14 +130,24 @@ where
 
 /// `/` a page, `/json` JSON, `/stream?N` N chunks produced one poll apart, `/big?N` N
 /// bytes in 64 KiB chunks, `POST /upload` the length of the body read; 404 otherwise.
-async fn route(request: Request<Incoming>, stats: Arc<Stats>) -> Result<Response<Body>, ServiceError> {
+async fn route(
+    request: Request<Incoming>,
+    stats: Arc<Stats>,
+) -> Result<Response<Body>, ServiceError> {
     stats.bump(|c| c.requests += 1);
-    let query: usize = request.uri().query().and_then(|q| q.parse().ok()).unwrap_or(0);
+    let query: usize = request
+        .uri()
+        .query()
+        .and_then(|q| q.parse().ok())
+        .unwrap_or(0);
     let response = match (request.method(), request.uri().path()) {
         (&Method::GET, "/") => with_type("text/html; charset=utf-8", full(PAGE)),
         (&Method::GET, "/json") => with_type("application/json", full(JSON)),
         (&Method::GET, "/stream") => with_type("text/plain", chunks(query, 0, stats)),
-        (&Method::GET, "/big") => with_type("application/octet-stream", chunks(query.div_ceil(BIG_CHUNK), query, stats)),
+        (&Method::GET, "/big") => with_type(
+            "application/octet-stream",
+            chunks(query.div_ceil(BIG_CHUNK), query, stats),
+        ),
         (&Method::POST, "/upload") => match request.into_body().collect().await {
             Ok(body) => with_type("text/plain", full(body.to_bytes().len().to_string())),
             Err(err) => {
@@ -243,12 +260,18 @@ impl Server {
                     let listener = TcpListener::bind_with(loopback, &handle).unwrap();
                     let addr = listener.local_addr().unwrap();
                     let ex = LocalExecutor::with_park(park);
-                    let (server, stop) = abortable(serve(listener, ex.spawner(), timer, config, thread_stats));
+                    let (server, stop) =
+                        abortable(serve(listener, ex.spawner(), timer, config, thread_stats));
                     ready_tx.send((addr, stop)).unwrap();
                     let _ = ex.block_on(server);
                 });
                 let (addr, stop) = ready_rx.recv().unwrap();
-                Server { addr, stats, stop, running: Running::Local(thread) }
+                Server {
+                    addr,
+                    stats,
+                    stop,
+                    running: Running::Local(thread),
+                }
             }
             Runtime::Pool => {
                 let reactor = Reactor::new().unwrap();
@@ -256,21 +279,55 @@ impl Server {
                 let timer_park = TimerPark::new(reactor.park());
                 let timer = timer_park.handle();
                 let stack = SharedPark::new(timer_park);
-                let pool = Pool::builder().workers(2).park_with(move |_| stack.worker()).build();
+                let pool = Pool::builder()
+                    .workers(2)
+                    .park_with(move |_| stack.worker())
+                    .build();
                 let listener = TcpListener::bind_with(loopback, &handle).unwrap();
                 let addr = listener.local_addr().unwrap();
-                let (server, stop) = abortable(serve(listener, pool.spawner(), timer, config, Arc::clone(&stats)));
-                let task = pool.spawn(async move { let _ = server.await; }).unwrap();
-                Server { addr, stats, stop, running: Running::Pool { pool, task } }
+                let (server, stop) = abortable(serve(
+                    listener,
+                    pool.spawner(),
+                    timer,
+                    config,
+                    Arc::clone(&stats),
+                ));
+                let task = pool
+                    .spawn(async move {
+                        let _ = server.await;
+                    })
+                    .unwrap();
+                Server {
+                    addr,
+                    stats,
+                    stop,
+                    running: Running::Pool { pool, task },
+                }
             }
             Runtime::Foreign => {
                 let spawner = Foreign::new();
-                let listener = TcpListener::bind_with(loopback, &Handle::global().unwrap()).unwrap();
+                let listener =
+                    TcpListener::bind_with(loopback, &Handle::global().unwrap()).unwrap();
                 let addr = listener.local_addr().unwrap();
                 let timer = TimerHandle::current(); // the global timer on a plain thread
-                let (server, stop) = abortable(serve(listener, spawner.clone(), timer, config, Arc::clone(&stats)));
-                let task = spawner.spawn(async move { let _ = server.await; }).unwrap();
-                Server { addr, stats, stop, running: Running::Foreign { task } }
+                let (server, stop) = abortable(serve(
+                    listener,
+                    spawner.clone(),
+                    timer,
+                    config,
+                    Arc::clone(&stats),
+                ));
+                let task = spawner
+                    .spawn(async move {
+                        let _ = server.await;
+                    })
+                    .unwrap();
+                Server {
+                    addr,
+                    stats,
+                    stop,
+                    running: Running::Foreign { task },
+                }
             }
         }
     }
@@ -299,7 +356,10 @@ pub struct Foreign {
 impl Foreign {
     pub fn new() -> Foreign {
         Foreign {
-            pool: futures_executor::ThreadPool::builder().pool_size(2).create().unwrap(),
+            pool: futures_executor::ThreadPool::builder()
+                .pool_size(2)
+                .create()
+                .unwrap(),
         }
     }
 }
