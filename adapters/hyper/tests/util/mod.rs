@@ -9,6 +9,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+#[allow(unused_imports)]
 pub use server::{Config, Runtime, Server};
 
 /// What the server has seen, updated by its tasks; tests wait on it instead of sleeping.
