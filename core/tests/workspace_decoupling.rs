@@ -26,7 +26,11 @@ enum Area {
 
 fn area_of(manifest: &Path, root: &Path) -> Area {
     let relative = manifest.strip_prefix(root).unwrap_or(manifest);
-    match relative.components().next().and_then(|c| c.as_os_str().to_str()) {
+    match relative
+        .components()
+        .next()
+        .and_then(|c| c.as_os_str().to_str())
+    {
         Some("executors") => Area::Executors,
         Some("reactors") => Area::Reactors,
         Some("adapters") => Area::Adapters,
@@ -119,11 +123,18 @@ fn executors_reactors_and_adapters_never_name_each_other() {
 #[test]
 fn the_rule_table_is_what_the_docs_say() {
     use Area::*;
-    for (from, to) in [(Executors, Reactors), (Reactors, Executors), (Adapters, Executors)] {
+    for (from, to) in [
+        (Executors, Reactors),
+        (Reactors, Executors),
+        (Adapters, Executors),
+    ] {
         assert!(forbidden(from, to));
     }
     for to in [Executors, Reactors, Adapters, Other] {
-        assert!(!forbidden(Other, to), "the root facade and core may name anything");
+        assert!(
+            !forbidden(Other, to),
+            "the root facade and core may name anything"
+        );
     }
     assert!(!forbidden(Adapters, Other), "adapters depend on core");
     assert!(!forbidden(Adapters, Adapters));
