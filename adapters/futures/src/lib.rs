@@ -47,9 +47,12 @@
 //! - [`ThreadPoolExecutor`]: every time a task is scheduled (its first run and every wake),
 //!   one `ThreadPool` task (a boxed future and an `Arc`'d task) is spawned to run it, and
 //!   sent through the pool's channel; each spawn also records the task's waker in a
-//!   mutex-guarded set, so shutdown can drop waiting futures. See the `spawn_cost` example
-//!   of the tokio adapter for the numbers of all three foreign pools.
-//! - [`LocalPoolExecutor`]: our tasks share one runner task and a mutex-guarded queue.
+//!   mutex-guarded set, so shutdown can drop waiting futures. Measured with the
+//!   `futures_spawn_cost` example (release, a shared 2-core Xeon, two runs): spawn and join
+//!   0.8× the pool's `spawn_with_handle` (whose `RemoteHandle` is a channel of its own), a
+//!   wake 3.4–3.5× (about 250–370 ns against 70–110 ns).
+//! - [`LocalPoolExecutor`]: our tasks share one runner task and a mutex-guarded queue
+//!   (spawn and join measured at 0.6× `spawn_local_with_handle`).
 //!
 //! # What it cannot do
 //!

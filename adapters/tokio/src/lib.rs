@@ -43,10 +43,12 @@
 //! - [`TokioSpawner`]: every time a task is scheduled (its first run and every wake), one
 //!   tokio task is spawned to run it: a second allocation next to our task cell, freed
 //!   after one poll. Each spawn also records the task's waker in a mutex-guarded set (so
-//!   shutdown can drop waiting futures). See the crate's `spawn_cost` example for numbers.
+//!   shutdown can drop waiting futures). Measured with the `tokio_spawn_cost` example
+//!   (release, a shared 2-core Xeon, two runs): spawn and join 1.4–1.9× tokio's own
+//!   `spawn`; a wake 2.9–4.3× (about 330–900 ns against 115–210 ns).
 //! - [`TokioLocal`]: our tasks share one `LocalSet` task (the runner) and a mutex-guarded
 //!   queue; a wake is a queue push plus, when the runner sleeps, one waker call. No
-//!   per-wake tokio task.
+//!   per-wake tokio task: spawn and join measured at 0.9× a `LocalSet::spawn_local`.
 //! - [`TokioReactor`]: one thread (yours or its own) and one epoll instance; every poll of a
 //!   wrapped future enters tokio's context (two thread-local writes and a reference count);
 //!   each event costs a thread hop from the driver thread to the executor.
