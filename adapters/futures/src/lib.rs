@@ -73,4 +73,4 @@ pub use local_pool::{attach_local_pool, LocalPoolExecutor};
 pub use spawner::FuturesSpawner;
 pub use thread_pool::{ThreadPoolExecutor, ThreadPoolSpawner};
 #[doc(no_inline)]
-pub use wakewire_core::{LocalSpawn, Spawn};
+pub use wakewire_core::{BlockOn, LocalSpawn, Spawn};

@@ -54,6 +54,6 @@ async fn smol_timeout() {
     assert_eq!(ready(3).timeout(Duration::from_secs(3600)).await, Some(3));
 }
 
-on_each_executor!(async_io_tcp_stream, || tcp_echo());
-on_each_executor!(async_io_timer, || timers());
-on_each_executor!(smol_timeout_ext, || smol_timeout());
+on_each_executor!(async_io_tcp_stream, tcp_echo);
+on_each_executor!(async_io_timer, timers);
+on_each_executor!(smol_timeout_ext, smol_timeout);

@@ -86,6 +86,7 @@ impl TokioReactor {
     /// ```
     /// use std::thread;
     /// use wakewire_adapter_tokio::TokioReactor;
+    /// use wakewire_core::Timer;
     ///
     /// let (reactor, driver) = TokioReactor::new().unwrap();
     /// let driving = thread::spawn(move || driver.run());

@@ -33,6 +33,7 @@ const BUDGET: usize = 61;
 ///
 /// ```
 /// use std::rc::Rc;
+/// use std::future::Future;
 /// use std::task::Context;
 /// use wakewire_core::task::RunQueue;
 /// use wakewire_core::waker::noop_waker;
