@@ -14,7 +14,7 @@ use std::time::Duration;
 use wakewire_core::future::yield_now;
 use wakewire_core::task::{LiveTasks, RunQueue, Runnable};
 use wakewire_core::waker::counting_waker;
-use wakewire_core::{LocalSpawn, Spawn};
+use wakewire_core::LocalSpawn;
 
 struct Guard(Arc<AtomicUsize>);
 
