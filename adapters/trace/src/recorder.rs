@@ -124,7 +124,10 @@ impl Recorder {
     /// that have not entered a recorder.
     pub fn uninstall_global() {
         GLOBAL_SET.store(false, Ordering::Release);
-        let old = GLOBAL.write().unwrap_or_else(PoisonError::into_inner).take();
+        let old = GLOBAL
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         drop(old);
     }
 
@@ -216,7 +219,10 @@ impl Recorder {
 
     fn ring(&self) -> MutexGuard<'_, Ring<Event>> {
         // Events are plain data: a panic while the lock was held left the ring consistent.
-        self.inner.ring.lock().unwrap_or_else(PoisonError::into_inner)
+        self.inner
+            .ring
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 

@@ -147,12 +147,7 @@ pub fn mark(label: impl Into<Cow<'static, str>>) {
 /// inside a traced task record where their parent does.
 pub(crate) fn polling_recorder() -> Option<Recorder> {
     POLLING
-        .try_with(|current| {
-            current
-                .borrow()
-                .as_ref()
-                .map(|task| task.recorder.clone())
-        })
+        .try_with(|current| current.borrow().as_ref().map(|task| task.recorder.clone()))
         .ok()
         .flatten()
 }

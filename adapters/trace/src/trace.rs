@@ -151,8 +151,7 @@ impl Trace {
         self.events
             .iter()
             .filter_map(|event| {
-                let (Some(task), EventKind::PollStart { poll }) = (event.task, &event.kind)
-                else {
+                let (Some(task), EventKind::PollStart { poll }) = (event.task, &event.kind) else {
                     return None;
                 };
                 let end = ends.get(&(task, *poll));

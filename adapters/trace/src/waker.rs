@@ -102,7 +102,10 @@ pub(crate) enum AfterPoll {
     /// The future kept `kept` clones. The handle is published (its last clone's drop
     /// will be recorded); the caller drops it after recording the poll's end, so that
     /// drop is always recorded after the poll's end.
-    Kept { kept: usize, handle: Arc<WakeHandle> },
+    Kept {
+        kept: usize,
+        handle: Arc<WakeHandle>,
+    },
 }
 
 /// Sorts out the waker of a poll that just returned; see [`AfterPoll`].

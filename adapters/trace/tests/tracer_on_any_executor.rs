@@ -20,7 +20,9 @@ fn story(run: impl FnOnce(&Recorder)) {
 #[test]
 fn tokio_current_thread() {
     story(|recorder| {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         rt.block_on(util::doorbell().traced_in(recorder, "rung"));
     });
 }
@@ -70,7 +72,9 @@ fn futures_executor_block_on_and_thread_pool() {
 fn wakewire_local_and_pool() {
     story(|recorder| {
         let ex = wakewire_executor_local::LocalExecutor::new();
-        let handle = ex.spawn(util::doorbell().traced_in(recorder, "rung")).unwrap();
+        let handle = ex
+            .spawn(util::doorbell().traced_in(recorder, "rung"))
+            .unwrap();
         ex.block_on(handle).unwrap();
     });
     story(|recorder| {
@@ -88,7 +92,9 @@ fn a_traced_park_records_parks_and_unparks_around_any_park() {
     let ex = wakewire_executor_local::LocalExecutor::with_park(
         recorder.traced_park(ThreadParker::new()),
     );
-    let handle = ex.spawn(util::doorbell().traced_in(&recorder, "rung")).unwrap();
+    let handle = ex
+        .spawn(util::doorbell().traced_in(&recorder, "rung"))
+        .unwrap();
     ex.block_on(handle).unwrap();
     let trace = recorder.snapshot();
     let names: Vec<&str> = trace

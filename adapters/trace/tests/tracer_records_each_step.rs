@@ -41,26 +41,57 @@ fn one_cycle_is_spawn_poll_pending_wake_drop_poll_ready() {
     let tag = trace.task_named("leaf").unwrap();
     assert_eq!(
         util::kinds(&trace, tag),
-        ["spawn", "poll-start", "poll-end", "wake", "waker-drop", "poll-start", "poll-end"]
+        [
+            "spawn",
+            "poll-start",
+            "poll-end",
+            "wake",
+            "waker-drop",
+            "poll-start",
+            "poll-end"
+        ]
     );
     let events: Vec<_> = trace.task_events(tag).collect();
     assert!(matches!(
         events[2].kind,
-        EventKind::PollEnd { poll: 1, ready: false, kept: 1, .. }
+        EventKind::PollEnd {
+            poll: 1,
+            ready: false,
+            kept: 1,
+            ..
+        }
     ));
     assert!(matches!(
         events[3].kind,
-        EventKind::Wake { generation: 1, by_ref: false, source: Some("test-reactor"), by_task: None }
+        EventKind::Wake {
+            generation: 1,
+            by_ref: false,
+            source: Some("test-reactor"),
+            by_task: None
+        }
     ));
     assert!(matches!(
         events[4].kind,
-        EventKind::WakerDropped { generation: 1, alive: 0, source: Some("test-reactor"), .. }
+        EventKind::WakerDropped {
+            generation: 1,
+            alive: 0,
+            source: Some("test-reactor"),
+            ..
+        }
     ));
     assert!(matches!(
         events[6].kind,
-        EventKind::PollEnd { poll: 2, ready: true, kept: 0, .. }
+        EventKind::PollEnd {
+            poll: 2,
+            ready: true,
+            kept: 0,
+            ..
+        }
     ));
-    assert_eq!(trace.thread_name(events[3].thread), "one_cycle_is_spawn_poll_pending_wake_drop_poll_ready");
+    assert_eq!(
+        trace.thread_name(events[3].thread),
+        "one_cycle_is_spawn_poll_pending_wake_drop_poll_ready"
+    );
     // Times are monotonic.
     assert!(events.windows(2).all(|w| w[0].at <= w[1].at));
 }
@@ -83,7 +114,11 @@ fn a_self_wake_names_the_task_that_woke_itself() {
     // recorded because no clone outlived the poll.
     assert!(matches!(
         trace.polls(tag)[0],
-        wakewire_adapter_trace::PollSpan { ready: false, kept: 0, .. }
+        wakewire_adapter_trace::PollSpan {
+            ready: false,
+            kept: 0,
+            ..
+        }
     ));
     assert!(!util::kinds(&trace, tag).contains(&"waker-drop"));
 }

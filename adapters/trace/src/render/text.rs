@@ -88,7 +88,9 @@ pub fn text(trace: &Trace, findings: &[Finding], options: &TextOptions) -> Strin
         let label = label(trace, event, options);
         let mut line = time_cell(event.at.as_secs_f64() * 1e3, options);
         for (index, state) in states.iter().enumerate() {
-            if index == lane {
+            if index == lane && index + 1 == states.len() {
+                line.push_str(&label); // the last lane may run past its column
+            } else if index == lane {
                 line.push_str(&cell(&label, width));
             } else {
                 line.push_str(&cell(state.glyph(), width));

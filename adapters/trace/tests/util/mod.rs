@@ -75,7 +75,10 @@ pub fn kinds(trace: &Trace, task: TaskTag) -> Vec<&'static str> {
 pub fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while !condition() {
-        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         thread::yield_now();
     }
 }
