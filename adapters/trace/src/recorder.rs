@@ -142,7 +142,9 @@ impl Recorder {
     }
 
     /// Pauses (`false`) or resumes (`true`) recording. While paused, every recording
-    /// point costs one relaxed load and a branch.
+    /// point costs one relaxed load and a branch, and traced futures are polled with the
+    /// executor's own waker: a trace taken across a pause may show wakes of wakers whose
+    /// polls were not recorded.
     pub fn set_enabled(&self, on: bool) {
         self.inner.enabled.store(on, Ordering::Relaxed);
     }
@@ -204,11 +206,18 @@ impl Recorder {
 
     /// Records one event at the current time on the calling thread.
     pub(crate) fn record(&self, task: Option<TaskTag>, kind: EventKind) {
+        if self.is_enabled() {
+            self.record_at(self.now(), task, kind);
+        }
+    }
+
+    /// Records one event at `at` (from [`now`](Self::now)) on the calling thread.
+    pub(crate) fn record_at(&self, at: Duration, task: Option<TaskTag>, kind: EventKind) {
         if !self.is_enabled() {
             return;
         }
         let event = Event {
-            at: self.now(),
+            at,
             thread: thread::current(),
             task,
             kind,

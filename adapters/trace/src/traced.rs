@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::Instant;
+use std::time::Duration;
 
 use pin_project_lite::pin_project;
 
@@ -118,8 +118,9 @@ impl<F: Future> Future for Traced<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         match this.tracer {
-            None => this.inner.poll(cx),
-            Some(tracer) => tracer.poll(this.inner, cx),
+            Some(tracer) if tracer.task.recorder.is_enabled() => tracer.poll(this.inner, cx),
+            // Off, or paused: the future sees the executor's own waker.
+            _ => this.inner.poll(cx),
         }
     }
 }
@@ -129,39 +130,43 @@ impl TaskTracer {
         self.polls += 1;
         let poll = self.polls;
         let handle = for_poll(&self.task, self.spare.take(), poll, cx.waker());
-        self.task.record(EventKind::PollStart { poll });
+        let recorder = &self.task.recorder;
+        // One clock read at each end: the events' times give the poll's duration.
+        let started = recorder.now();
+        recorder.record_at(started, Some(self.task.tag), EventKind::PollStart { poll });
 
         let waker = Waker::from(Arc::clone(&handle));
-        let started = Instant::now();
         let result = {
             let _polling = enter_poll(&self.task);
             inner.poll(&mut Context::from_waker(&waker))
         };
-        let duration = started.elapsed();
+        let ended = recorder.now();
+        let duration = ended.saturating_sub(started);
         drop(waker);
 
         let ready = result.is_ready();
         self.completed = ready;
         match after_poll(handle) {
             AfterPoll::Unused(handle) => {
-                self.record_end(poll, ready, duration, 0);
+                self.record_end(ended, poll, ready, duration, 0);
                 self.spare = Some(handle);
             }
             AfterPoll::Kept { kept, handle } => {
-                self.record_end(poll, ready, duration, kept);
+                self.record_end(ended, poll, ready, duration, kept);
                 drop(handle);
             }
         }
         result
     }
 
-    fn record_end(&self, poll: u64, ready: bool, duration: std::time::Duration, kept: usize) {
-        self.task.record(EventKind::PollEnd {
+    fn record_end(&self, at: Duration, poll: u64, ready: bool, duration: Duration, kept: usize) {
+        let end = EventKind::PollEnd {
             poll,
             ready,
             duration,
             kept,
-        });
+        };
+        self.task.recorder.record_at(at, Some(self.task.tag), end);
     }
 }
 
@@ -191,7 +196,7 @@ impl<F> fmt::Debug for Traced<F> {
 /// let _current = recorder.enter(); // `.traced` records into the entered recorder
 /// wakewire_core::block_on(async { yield_now().await }.traced("yielder"));
 /// let trace = recorder.snapshot();
-/// assert_eq!(trace.polls(trace.tasks()[0]).count(), 2); // Pending, then Ready
+/// assert_eq!(trace.polls(trace.tasks()[0]).len(), 2); // Pending, then Ready
 /// ```
 pub trait TraceExt: Future + Sized {
     /// Traces this future as a task called `name` into the [current](Recorder::current)

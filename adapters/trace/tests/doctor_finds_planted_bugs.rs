@@ -44,10 +44,14 @@ fn lost_waker_when_the_leaf_keeps_no_waker() {
 fn lost_waker_names_the_reactor_that_dropped_the_last_clone() {
     let recorder = Recorder::new();
     let (to_reactor, registrations) = mpsc::channel::<Waker>();
+    let (poll_over, after_poll) = mpsc::channel::<()>();
     let reactor = thread::Builder::new()
         .name("leaky-reactor".into())
         .spawn(move || {
             let waker = registrations.recv().unwrap();
+            // (A clone dropped while the poll that made it still runs is not seen as
+            // kept: wait for the poll to end.)
+            after_poll.recv().unwrap();
             // The bug: the reactor forgets the registration without waking.
             with_wake_source("leaky", move || drop(waker));
         })
@@ -63,6 +67,7 @@ fn lost_waker_names_the_reactor_that_dropped_the_last_clone() {
     let ex = LocalExecutor::new();
     let _handle = ex.spawn(leaf.traced_in(&recorder, "stranded")).unwrap();
     ex.run_until_stalled();
+    poll_over.send(()).unwrap();
     reactor.join().unwrap();
 
     let findings = doctor(&recorder.snapshot());
@@ -77,7 +82,9 @@ fn lost_waker_names_the_reactor_that_dropped_the_last_clone() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(findings[0].to_string().contains("reactor `leaky` on thread `leaky-reactor`"));
+    assert!(findings[0]
+        .to_string()
+        .contains("reactor `leaky` on thread `leaky-reactor`"));
 }
 
 /// A leaf that stores the waker of its first poll only (`update: false`, the bug), or of

@@ -74,7 +74,9 @@ fn channels_between_tasks_on_the_pool() {
     )
     .unwrap()
     .detach();
-    let sum = pool.block_on(done_rx.traced_in(&recorder, "waiter")).unwrap();
+    let sum = pool
+        .block_on(done_rx.traced_in(&recorder, "waiter"))
+        .unwrap();
     assert_eq!(sum, 190);
     assert_clean(&recorder.snapshot());
 }
@@ -82,12 +84,17 @@ fn channels_between_tasks_on_the_pool() {
 #[test]
 fn spawn_blocking_and_yields_on_tokio() {
     let recorder = Recorder::new();
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let traced_recorder = recorder.clone();
     rt.block_on(
         async move {
             let job = wakewire_reactor_blocking::spawn_blocking(|| (1..=100u64).sum::<u64>());
-            let total = job.traced_in(&traced_recorder, "blocking-job").await.unwrap();
+            let total = job
+                .traced_in(&traced_recorder, "blocking-job")
+                .await
+                .unwrap();
             assert_eq!(total, 5050);
             for _ in 0..5 {
                 yield_now().await;

@@ -3,6 +3,10 @@
 
 mod util;
 
+use std::future::poll_fn;
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
+use std::thread;
 use std::time::Duration;
 
 use wakewire_adapter_trace::{EventKind, Recorder, TraceExt};
@@ -92,29 +96,67 @@ fn a_traced_park_records_parks_and_unparks_around_any_park() {
     let ex = wakewire_executor_local::LocalExecutor::with_park(
         recorder.traced_park(ThreadParker::new()),
     );
-    let handle = ex
-        .spawn(util::doorbell().traced_in(&recorder, "rung"))
-        .unwrap();
+    let slot: Arc<Mutex<Option<Waker>>> = Arc::default();
+    let leaf_slot = Arc::clone(&slot);
+    let leaf = poll_fn(move |cx| {
+        let mut slot = leaf_slot.lock().unwrap();
+        if slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) || slot.is_none() {
+            *slot = Some(cx.waker().clone());
+            return Poll::Pending;
+        }
+        Poll::Ready(())
+    });
+    // The ringer wakes the task once the executor has parked.
+    let ringer = {
+        let recorder = recorder.clone();
+        thread::Builder::new()
+            .name("ringer".into())
+            .spawn(move || {
+                util::wait_until("the executor to park", || {
+                    recorder
+                        .snapshot()
+                        .events()
+                        .iter()
+                        .any(|e| matches!(e.kind, EventKind::ParkStart { .. }))
+                });
+                let waker = slot
+                    .lock()
+                    .unwrap()
+                    .replace(wakewire_core::waker::noop_waker());
+                waker.unwrap().wake();
+            })
+            .unwrap()
+    };
+    let handle = ex.spawn(leaf.traced_in(&recorder, "parked-on")).unwrap();
     ex.block_on(handle).unwrap();
+    ringer.join().unwrap();
+
     let trace = recorder.snapshot();
-    let names: Vec<&str> = trace
+    let untasked: Vec<&EventKind> = trace
         .events()
         .iter()
         .filter(|e| e.task.is_none())
-        .map(|e| e.kind.name())
+        .map(|e| &e.kind)
         .collect();
-    // The executor parked at least once while the doorbell thread held the waker, and
-    // the doorbell's wake unparked it from that thread.
-    assert!(names.contains(&"park"), "{names:?}");
-    assert!(names.contains(&"unparked"), "{names:?}");
+    let first_park = untasked
+        .iter()
+        .position(|k| matches!(k, EventKind::ParkStart { timeout: None }))
+        .expect("an untimed park");
+    assert_eq!(untasked[first_park + 1], &EventKind::Unpark, "{untasked:?}");
+    assert!(
+        matches!(untasked[first_park + 2], EventKind::ParkEnd { .. }),
+        "{untasked:?}"
+    );
     let unpark = trace
         .events()
         .iter()
         .find(|e| e.kind == EventKind::Unpark)
-        .expect("an unpark");
-    assert_eq!(trace.thread_name(unpark.thread), "doorbell-thread");
-    // Every park ends, on the thread that parked.
-    let starts = names.iter().filter(|n| **n == "park").count();
-    let ends = names.iter().filter(|n| **n == "unparked").count();
-    assert_eq!(starts, ends);
+        .unwrap();
+    assert_eq!(trace.thread_name(unpark.thread), "ringer");
+    let parked = trace
+        .events()
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::ParkStart { .. }))
+        .unwrap();
+    assert_ne!(trace.thread_name(parked.thread), "ringer");
 }

@@ -194,14 +194,12 @@ fn step(
             state.last_drop = Some((event.at, site(trace, event.thread, *source, *by_task)));
         }
         EventKind::Dropped => state.dropped = true,
-        EventKind::CancelRequested => {
-            if !state.finished && state.cancel.is_none() {
-                // A poll running now started before the request: only later polls count.
-                state.cancel = Some(CancelWatch {
-                    counting: state.in_poll.is_none(),
-                    pending_polls: 0,
-                });
-            }
+        EventKind::CancelRequested if !state.finished && state.cancel.is_none() => {
+            // A poll running now started before the request: only later polls count.
+            state.cancel = Some(CancelWatch {
+                counting: state.in_poll.is_none(),
+                pending_polls: 0,
+            });
         }
         EventKind::CancelHonored => state.cancel = None,
         _ => {}
