@@ -13,6 +13,7 @@
 //! | [`timer`] | [`Timer`]: a leaf future completing at an `Instant`; [`timeout`](timer::timeout) written once against it | timer reactors, adapters | user code |
 //! | [`future`] | [`yield_now`](future::yield_now) | this crate | user code, tests |
 //! | [`join`] | [`JoinHandle`], [`JoinError`]: one contract for every executor | this crate | user code |
+//! | [`join_set`] | [`JoinSet`]: tasks awaited in completion order, cancelled together on drop | this crate | user code |
 //! | [`task`] | [`task::spawn`], [`task::Runnable`]: the task cell behind every handle | this crate | executors |
 //! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits; [`SharedPark`]: one park driven by whichever worker is idle; [`ParkContext`](park::ParkContext): the reactors a park makes current; [`BoxPark`](park::BoxPark): any park, type-erased | parkers, reactors | executors |
 //! | [`blocked`] | [`BlockedPoll`]: the report of a poll that held its thread too long | this crate | executors, user hooks |
@@ -55,6 +56,7 @@ pub mod blocked;
 pub mod enter;
 pub mod future;
 pub mod join;
+pub mod join_set;
 pub mod panic;
 pub mod park;
 pub mod spawn;
@@ -69,6 +71,7 @@ pub use block_on::block_on;
 
 pub use blocked::BlockedPoll;
 pub use join::{JoinError, JoinHandle};
+pub use join_set::JoinSet;
 pub use park::{Park, SharedPark, ThreadParker, ThreadUnparker, Unpark};
 pub use spawn::{BlockOn, DynBlockOn, DynLocalSpawn, DynSpawn, LocalSpawn, Spawn, SpawnError};
 pub use task::TaskId;
