@@ -130,14 +130,22 @@ pub enum EventKind {
     ParkStart {
         /// The timeout it parks with, `None` for an untimed park.
         timeout: Option<Duration>,
+        /// The name of the traced park layer, if it was given one
+        /// ([`TracedPark::layer`](crate::TracedPark::layer)).
+        layer: Option<&'static str>,
     },
     /// A thread returned from its park.
     ParkEnd {
         /// How long it was parked.
         duration: Duration,
+        /// The name of the traced park layer, if it was given one.
+        layer: Option<&'static str>,
     },
     /// A thread unparked a [`TracedPark`](crate::TracedPark).
-    Unpark,
+    Unpark {
+        /// The name of the traced park layer, if it was given one.
+        layer: Option<&'static str>,
+    },
 }
 
 impl EventKind {
@@ -156,7 +164,7 @@ impl EventKind {
             EventKind::Mark { .. } => "mark",
             EventKind::ParkStart { .. } => "park",
             EventKind::ParkEnd { .. } => "unparked",
-            EventKind::Unpark => "unpark",
+            EventKind::Unpark { .. } => "unpark",
         }
     }
 }

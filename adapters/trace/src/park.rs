@@ -30,12 +30,23 @@ use crate::recorder::Recorder;
 pub struct TracedPark<P: Park> {
     inner: P,
     recorder: Recorder,
+    layer: Option<&'static str>,
 }
 
 impl<P: Park> TracedPark<P> {
     /// Wraps `inner`, recording into `recorder`.
     pub fn new(inner: P, recorder: Recorder) -> Self {
-        TracedPark { inner, recorder }
+        TracedPark {
+            inner,
+            recorder,
+            layer: None,
+        }
+    }
+
+    /// Names this layer in its events, to tell the layers of a park stack apart.
+    pub fn layer(mut self, name: &'static str) -> Self {
+        self.layer = Some(name);
+        self
     }
 
     /// The wrapped park.
@@ -58,11 +69,14 @@ impl<P: Park> TracedPark<P> {
         timeout: Option<Duration>,
         park: impl FnOnce(&mut P) -> io::Result<()>,
     ) -> io::Result<()> {
-        self.recorder.record(None, EventKind::ParkStart { timeout });
+        let layer = self.layer;
+        self.recorder
+            .record(None, EventKind::ParkStart { timeout, layer });
         let started = Instant::now();
         let result = park(&mut self.inner);
         let duration = started.elapsed();
-        self.recorder.record(None, EventKind::ParkEnd { duration });
+        self.recorder
+            .record(None, EventKind::ParkEnd { duration, layer });
         result
     }
 }
@@ -74,6 +88,7 @@ impl<P: Park> Park for TracedPark<P> {
         TracedUnpark {
             inner: self.inner.unparker(),
             recorder: self.recorder.clone(),
+            layer: self.layer,
         }
     }
 
@@ -103,11 +118,13 @@ impl<P: Park + fmt::Debug> fmt::Debug for TracedPark<P> {
 pub struct TracedUnpark<U> {
     inner: U,
     recorder: Recorder,
+    layer: Option<&'static str>,
 }
 
 impl<U: Unpark> Unpark for TracedUnpark<U> {
     fn unpark(&self) {
-        self.recorder.record(None, EventKind::Unpark);
+        let layer = self.layer;
+        self.recorder.record(None, EventKind::Unpark { layer });
         self.inner.unpark();
     }
 }

@@ -46,8 +46,18 @@ impl WakeHandle {
 impl Wake for WakeHandle {
     fn wake(self: Arc<Self>) {
         self.record_wake(false);
-        self.outer.wake_by_ref();
-        // `self` drops here: if it was the last clone, `Drop` records it.
+        match Arc::try_unwrap(self) {
+            // The last clone: record its drop *before* waking, so the drop never shows
+            // up after the poll the wake causes, then hand the executor its waker.
+            Ok(mut last) => {
+                last.record_drop();
+                last.published.store(false, Ordering::Release);
+                let outer = std::mem::replace(&mut last.outer, Waker::noop().clone());
+                drop(last);
+                outer.wake();
+            }
+            Err(shared) => shared.outer.wake_by_ref(),
+        }
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
@@ -56,8 +66,9 @@ impl Wake for WakeHandle {
     }
 }
 
-impl Drop for WakeHandle {
-    fn drop(&mut self) {
+impl WakeHandle {
+    /// Records that this generation's last clone is going, if it was published.
+    fn record_drop(&self) {
         if self.published.load(Ordering::Acquire) {
             let alive = self.task.alive.fetch_sub(1, Ordering::AcqRel) - 1;
             self.task.record(EventKind::WakerDropped {
@@ -67,6 +78,12 @@ impl Drop for WakeHandle {
                 by_task: polling_tag(),
             });
         }
+    }
+}
+
+impl Drop for WakeHandle {
+    fn drop(&mut self) {
+        self.record_drop();
     }
 }
 

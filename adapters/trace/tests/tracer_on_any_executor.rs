@@ -140,9 +140,13 @@ fn a_traced_park_records_parks_and_unparks_around_any_park() {
         .collect();
     let first_park = untasked
         .iter()
-        .position(|k| matches!(k, EventKind::ParkStart { timeout: None }))
+        .position(|k| matches!(k, EventKind::ParkStart { timeout: None, .. }))
         .expect("an untimed park");
-    assert_eq!(untasked[first_park + 1], &EventKind::Unpark, "{untasked:?}");
+    assert_eq!(
+        untasked[first_park + 1],
+        &EventKind::Unpark { layer: None },
+        "{untasked:?}"
+    );
     assert!(
         matches!(untasked[first_park + 2], EventKind::ParkEnd { .. }),
         "{untasked:?}"
@@ -150,7 +154,7 @@ fn a_traced_park_records_parks_and_unparks_around_any_park() {
     let unpark = trace
         .events()
         .iter()
-        .find(|e| e.kind == EventKind::Unpark)
+        .find(|e| e.kind == EventKind::Unpark { layer: None })
         .unwrap();
     assert_eq!(trace.thread_name(unpark.thread), "ringer");
     let parked = trace

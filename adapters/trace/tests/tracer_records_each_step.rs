@@ -284,3 +284,23 @@ fn registrations_marks_and_cancel_requests_are_recorded_for_the_polling_task() {
     );
     assert_eq!(trace.events().len(), 7);
 }
+
+#[test]
+fn waking_the_last_clone_records_its_drop_before_the_poll_it_causes() {
+    // Across threads, on a real executor, many times: the order must never vary.
+    for _ in 0..50 {
+        let recorder = Recorder::new();
+        let ex = wakewire_executor_local::LocalExecutor::new();
+        let handle =
+            wakewire_core::Spawn::spawn(&ex, util::doorbell().traced_in(&recorder, "rung"))
+                .unwrap();
+        wakewire_core::BlockOn::block_on(&ex, handle).unwrap();
+        let trace = recorder.snapshot();
+        let kinds = util::kinds(&trace, trace.task_named("rung").unwrap());
+        let wake = kinds.iter().position(|k| *k == "wake").unwrap();
+        let second_poll = kinds.iter().rposition(|k| *k == "poll-start").unwrap();
+        if let Some(drop) = kinds.iter().position(|k| *k == "waker-drop") {
+            assert!(wake < drop && drop < second_poll, "{kinds:?}");
+        }
+    }
+}

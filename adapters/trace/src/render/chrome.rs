@@ -81,7 +81,8 @@ pub fn chrome_json(trace: &Trace, findings: &[Finding]) -> String {
     }
 
     let mut flow_id = 0u64;
-    let mut parks: HashMap<ThreadTag, Duration> = HashMap::new();
+    // Parks nest when traced park layers are stacked: one stack per thread.
+    let mut parks: HashMap<ThreadTag, Vec<Duration>> = HashMap::new();
     for event in trace.events() {
         let tid = lanes.of(event) + 1;
         let ts = micros(event.at);
@@ -120,10 +121,10 @@ pub fn chrome_json(trace: &Trace, findings: &[Finding]) -> String {
                 }
             }
             EventKind::ParkStart { .. } => {
-                parks.insert(event.thread, event.at);
+                parks.entry(event.thread).or_default().push(event.at);
             }
             EventKind::ParkEnd { .. } => {
-                if let Some(start) = parks.remove(&event.thread) {
+                if let Some(start) = parks.get_mut(&event.thread).and_then(Vec::pop) {
                     out.push(format!(
                         r#"{{"name":"parked","cat":"park","ph":"X","ts":{},"dur":{},"pid":1,"tid":{tid}}}"#,
                         micros(start),

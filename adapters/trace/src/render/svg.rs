@@ -152,7 +152,8 @@ pub fn svg(trace: &Trace, findings: &[Finding], options: &SvgOptions) -> String 
         }
     }
 
-    let mut parks: HashMap<ThreadTag, Duration> = HashMap::new();
+    // Parks nest when traced park layers are stacked: one stack per thread.
+    let mut parks: HashMap<ThreadTag, Vec<Duration>> = HashMap::new();
     for event in trace.events() {
         let lane = lanes.of(event);
         let cy = y(lane) + 15.0;
@@ -193,10 +194,10 @@ pub fn svg(trace: &Trace, findings: &[Finding], options: &SvgOptions) -> String 
                 );
             }
             EventKind::ParkStart { .. } => {
-                parks.insert(event.thread, event.at);
+                parks.entry(event.thread).or_default().push(event.at);
             }
             EventKind::ParkEnd { .. } => {
-                if let Some(start) = parks.remove(&event.thread) {
+                if let Some(start) = parks.get_mut(&event.thread).and_then(Vec::pop) {
                     let _ = writeln!(
                         s,
                         r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="8" fill="#ced4da"><title>parked {:?}</title></rect>"##,

@@ -211,18 +211,24 @@ fn label(trace: &Trace, event: &Event, options: &TextOptions) -> String {
         EventKind::CancelHonored => "cancel honored".to_string(),
         EventKind::Registered { reactor, detail } => format!("→ [{reactor}] {detail}"),
         EventKind::Mark { label } => format!("※ {label}"),
-        EventKind::ParkStart { timeout: None } => "park".to_string(),
-        EventKind::ParkStart {
-            timeout: Some(timeout),
-        } => {
-            if options.show_times {
-                format!("park ≤ {timeout:?}")
-            } else {
-                "park (timed)".to_string()
+        EventKind::ParkStart { timeout, layer } => {
+            let mut label = layer.map_or("park".to_string(), |layer| format!("park {layer}"));
+            match timeout {
+                None => {}
+                Some(timeout) if options.show_times => {
+                    let _ = write!(label, " ≤ {timeout:?}");
+                }
+                Some(timeout) if timeout.is_zero() => label.push_str(" (poll)"),
+                Some(_) => label.push_str(" (timed)"),
             }
+            label
         }
-        EventKind::ParkEnd { .. } => "unparked".to_string(),
-        EventKind::Unpark => "unpark".to_string(),
+        EventKind::ParkEnd { layer, .. } => {
+            layer.map_or("unparked".to_string(), |layer| format!("unparked {layer}"))
+        }
+        EventKind::Unpark { layer } => {
+            layer.map_or("unpark".to_string(), |layer| format!("unpark {layer}"))
+        }
     }
 }
 
