@@ -172,3 +172,26 @@ fn text_with_times_shows_times_and_durations() {
     assert!(rendered.contains("µs"));
     assert!(!rendered.contains("doctor:"));
 }
+
+#[test]
+fn story_tells_each_task_in_turn() {
+    let trace = scripted_trace();
+    let findings = doctor(&trace);
+    let told = wakewire_adapter_trace::render::story(&trace, &findings);
+    let expected = "\
+task `sleeper`
+  poll 1 → Pending
+    → registered with [timer]: deadline +5 ms
+    ↯ woken by [timer]
+  poll 2 → Ready
+task `yielder`
+  poll 1 → Pending
+    ↯ woken by itself (wake_by_ref)
+  poll 2 → Ready
+task `forgotten`
+  poll 1 → Pending
+doctor: 1 finding(s)
+  ! lost waker: task `forgotten` is Pending after poll 1 and can never be woken: that poll kept no clone of its waker
+";
+    assert_eq!(told, expected, "got:\n{told}");
+}

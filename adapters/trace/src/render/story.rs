@@ -34,6 +34,8 @@ fn task_story(out: &mut String, trace: &Trace, task: TaskTag) {
     let _ = writeln!(out, "task `{}`", trace.task_name(task));
     // Lines from other threads seen since the current poll started: printed after it.
     let mut between: Vec<String> = Vec::new();
+    // What the task recorded during the current poll: printed under its outcome.
+    let mut inside: Vec<String> = Vec::new();
     let mut in_poll = false;
     let flush = |out: &mut String, between: &mut Vec<String>| {
         let mut last: Option<&String> = None;
@@ -52,6 +54,9 @@ fn task_story(out: &mut String, trace: &Trace, task: TaskTag) {
                 let outcome = if *ready { "Ready" } else { "Pending" };
                 let _ = writeln!(out, "  poll {poll} → {outcome}");
                 in_poll = false;
+                for line in inside.drain(..) {
+                    let _ = writeln!(out, "    {line}");
+                }
                 flush(out, &mut between);
             }
             EventKind::Wake {
@@ -79,20 +84,19 @@ fn task_story(out: &mut String, trace: &Trace, task: TaskTag) {
                 }
             }
             EventKind::Registered { reactor, detail } => {
-                let _ = writeln!(out, "    → registered with [{reactor}]: {detail}");
+                inside.push(format!("→ registered with [{reactor}]: {detail}"));
             }
-            EventKind::Mark { label } => {
-                let _ = writeln!(out, "    ※ {label}");
-            }
-            EventKind::CancelHonored => {
-                let _ = writeln!(out, "    cancel honored");
-            }
+            EventKind::Mark { label } => inside.push(format!("※ {label}")),
+            EventKind::CancelHonored => inside.push("cancel honored".to_string()),
             EventKind::Dropped => {
                 flush(out, &mut between);
                 let _ = writeln!(out, "  ✗ dropped before completing");
             }
             _ => {}
         }
+    }
+    for line in inside.drain(..) {
+        let _ = writeln!(out, "    {line}");
     }
     flush(out, &mut between);
 }
