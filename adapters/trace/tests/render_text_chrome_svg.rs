@@ -50,7 +50,11 @@ fn scripted_trace() -> Trace {
 fn text_swimlanes_read_poll_wait_wake_down_each_lane() {
     let trace = scripted_trace();
     let findings = doctor(&trace);
-    let rendered = text(&trace, &findings, &TextOptions::without_times());
+    let rendered = text(
+        &trace,
+        &findings,
+        &TextOptions::without_times().with_lane_width(24),
+    );
     let expected = "\
 sleeper                 yielder                 forgotten               [timer]
 ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -69,7 +73,7 @@ spawn
 ┊                       ▶ poll 2                ┊
 ┊                       ◀ Ready                 ┊
 ┊                                               ┊                       ↯ wake → sleeper
-┊                                               ┊                       ✗ drop sleeper's waker 1, 0 left
+┊                                               ┊                       ✗ drop sleeper waker, 0 left
 ▶ poll 2                                        ┊
 ◀ Ready                                         ┊
 doctor: 1 finding(s)

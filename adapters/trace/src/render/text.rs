@@ -22,7 +22,7 @@ impl Default for TextOptions {
     fn default() -> Self {
         TextOptions {
             show_times: true,
-            lane_width: 24,
+            lane_width: 30,
         }
     }
 }
@@ -34,6 +34,12 @@ impl TextOptions {
             show_times: false,
             ..TextOptions::default()
         }
+    }
+
+    /// These options with lanes `width` characters wide.
+    pub fn with_lane_width(mut self, width: usize) -> Self {
+        self.lane_width = width;
+        self
     }
 }
 
@@ -203,7 +209,8 @@ fn label(trace: &Trace, event: &Event, options: &TextOptions) -> String {
             if self_act(by_task) {
                 format!("✗ waker {generation} dropped, {alive} left")
             } else {
-                format!("✗ drop {}'s waker {generation}, {alive} left", target())
+                // (The generation is in the JSON and SVG; too long for a column here.)
+                format!("✗ drop {} waker, {alive} left", target())
             }
         }
         EventKind::Dropped => "✗ task dropped".to_string(),
