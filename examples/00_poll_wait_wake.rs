@@ -155,7 +155,11 @@ pub fn run() -> (String, Trace) {
     }
 
     let trace = recorder.snapshot();
-    let _ = writeln!(out, "\n{}", text(&trace, &doctor(&trace), &TextOptions::without_times()));
+    let _ = writeln!(
+        out,
+        "\n{}",
+        text(&trace, &doctor(&trace), &TextOptions::without_times())
+    );
     (out, trace)
 }
 
@@ -163,7 +167,11 @@ fn main() {
     let (out, trace) = run();
     print!("{out}");
     if let Some(path) = std::env::args().skip_while(|a| a != "--svg").nth(1) {
-        let picture = svg(&trace, &doctor(&trace), &SvgOptions::titled("00 — Poll → Wait → Wake"));
+        let picture = svg(
+            &trace,
+            &doctor(&trace),
+            &SvgOptions::titled("00 — Poll → Wait → Wake"),
+        );
         std::fs::write(path, picture).expect("write the SVG");
     }
 }

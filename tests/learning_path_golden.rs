@@ -64,7 +64,8 @@ fn check(name: &str, output: &str) {
 }
 
 /// Replaces what changes from run to run: durations (`12.5ms`, `3µs`, `1.2s`) become
-/// `<time>`, thread numbers (`thread-7`) become `thread-N`.
+/// `<time>`, thread numbers (`thread-7`, `` `wakewire-blocking-3` ``, `<worker-0>`) become
+/// `-N`.
 fn normalise(output: &str) -> String {
     let mut out = String::with_capacity(output.len());
     let chars: Vec<char> = output.chars().collect();
@@ -77,13 +78,14 @@ fn normalise(output: &str) -> String {
                 j += 1;
             }
             let unit: String = chars[j..].iter().take(2).collect();
-            let unit_len = if unit.starts_with("ns") || unit.starts_with("µs") || unit.starts_with("ms") {
-                2
-            } else if unit.starts_with('s') {
-                1
-            } else {
-                0
-            };
+            let unit_len =
+                if unit.starts_with("ns") || unit.starts_with("µs") || unit.starts_with("ms") {
+                    2
+                } else if unit.starts_with('s') {
+                    1
+                } else {
+                    0
+                };
             let after = j + unit_len;
             let ends_word = after >= chars.len() || !chars[after].is_alphanumeric();
             if unit_len > 0 && ends_word {
@@ -94,6 +96,18 @@ fn normalise(output: &str) -> String {
             out.extend(&chars[i..j]);
             i = j;
             continue;
+        }
+        // A numbered thread at the end of a quoted name: `wakewire-blocking-3`, <worker-0>.
+        if chars[i] == '-' && i > 0 && chars[i - 1].is_alphabetic() {
+            let mut j = i + 1;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j > i + 1 && j < chars.len() && (chars[j] == '`' || chars[j] == '>') {
+                out.push_str("-N");
+                i = j;
+                continue;
+            }
         }
         if chars[i..].starts_with(&THREAD) {
             out.push_str("thread-");

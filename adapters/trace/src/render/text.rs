@@ -207,7 +207,9 @@ fn label(trace: &Trace, event: &Event, options: &TextOptions) -> String {
             ..
         } => {
             if self_act(by_task) {
-                format!("✗ waker {generation} dropped, {alive} left")
+                // During the task's own poll: it replaced a clone of an older poll's waker.
+                let _ = alive;
+                format!("✗ old waker {generation} dropped")
             } else {
                 // (The generation is in the JSON and SVG; too long for a column here.)
                 format!("✗ drop {} waker, {alive} left", target())
