@@ -32,6 +32,18 @@ macro_rules! lessons {
 
 lessons! {
     lesson_00 => "../examples/00_poll_wait_wake.rs",
+    lesson_01 => "../examples/01_leaf_and_non_leaf.rs",
+    lesson_02 => "../examples/02_waker_life_cycle.rs",
+    lesson_03 => "../examples/03_cpu_spawn_blocking.rs",
+    lesson_04 => "../examples/04_cpu_supervisor.rs",
+    lesson_05 => "../examples/05_cpu_custom_reactor.rs",
+    lesson_06 => "../examples/06_cancelable.rs",
+    lesson_07 => "../examples/07_mixing_executors_and_reactors.rs",
+    lesson_08 => "../examples/08_park_stacking.rs",
+    lesson_09 => "../examples/09_your_own_executor.rs",
+    lesson_10 => "../examples/10_your_own_reactor.rs",
+    lesson_11 => "../examples/11_async_doctor.rs",
+    lesson_12 => "../examples/12_timelines.rs",
 }
 
 /// Runs `lesson` on a thread named `main`, so thread names match `cargo run`'s.
