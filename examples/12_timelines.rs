@@ -40,16 +40,17 @@ pub fn run() -> (String, Trace) {
     let mut handles = Vec::new();
     for (id, name) in ["alpha", "beta", "gamma"].into_iter().enumerate() {
         let report = report.clone();
-        let handle = pool.spawn(
-            async move {
-                for _ in 0..2 {
-                    yield_now().await;
+        let handle = pool
+            .spawn(
+                async move {
+                    for _ in 0..2 {
+                        yield_now().await;
+                    }
+                    report.send(id).await.expect("the gatherer listens");
                 }
-                report.send(id).await.expect("the gatherer listens");
-            }
-            .traced_in(&recorder, name),
-        )
-        .expect("the pool is running");
+                .traced_in(&recorder, name),
+            )
+            .expect("the pool is running");
         handles.push(handle);
     }
     drop(report);

@@ -51,18 +51,26 @@ const TOP: f64 = 48.0;
 /// for details.
 pub fn svg(trace: &Trace, findings: &[Finding], options: &SvgOptions) -> String {
     let lanes = Lanes::new(trace);
-    let span = trace
-        .events()
-        .iter()
-        .map(|e| e.at)
-        .chain(findings.iter().map(|f| f.at))
+    let times = || {
+        trace
+            .events()
+            .iter()
+            .map(|e| e.at)
+            .chain(findings.iter().map(|f| f.at))
+    };
+    // The axis runs from the first event to the last: time 0 is the first event.
+    let first = times().min().unwrap_or_default();
+    let span = times()
         .max()
         .unwrap_or_default()
+        .saturating_sub(first)
         .max(Duration::from_micros(1));
     let width = options.width.max(100.0);
-    let x = |at: Duration| LABEL_WIDTH + at.as_secs_f64() / span.as_secs_f64() * width;
+    let x = |at: Duration| {
+        LABEL_WIDTH + at.saturating_sub(first).as_secs_f64() / span.as_secs_f64() * width
+    };
     let y = |lane: usize| TOP + lane as f64 * LANE_HEIGHT;
-    let total_width = LABEL_WIDTH + width + 20.0;
+    let total_width = LABEL_WIDTH + width + 140.0;
     let total_height = TOP + lanes.len() as f64 * LANE_HEIGHT + 50.0;
 
     let mut s = String::new();
@@ -101,14 +109,15 @@ pub fn svg(trace: &Trace, findings: &[Finding], options: &SvgOptions) -> String 
     // Time axis.
     let axis = y(lanes.len()) + 14.0;
     for tick in 0..=4 {
-        let at = span.mul_f64(f64::from(tick) / 4.0);
+        let offset = span.mul_f64(f64::from(tick) / 4.0);
+        let at = first + offset;
         let _ = writeln!(
             s,
             r##"<line x1="{0:.1}" y1="{TOP}" x2="{0:.1}" y2="{1:.1}" stroke="#ccc" stroke-dasharray="2 3"/><text x="{0:.1}" y="{2:.1}" text-anchor="middle" fill="#555">{3:.3} ms</text>"##,
             x(at),
             axis - 10.0,
             axis + 4.0,
-            at.as_secs_f64() * 1e3
+            offset.as_secs_f64() * 1e3
         );
     }
 
@@ -208,6 +217,14 @@ pub fn svg(trace: &Trace, findings: &[Finding], options: &SvgOptions) -> String 
                     );
                 }
             }
+            EventKind::Unpark { .. } => {
+                let _ = writeln!(
+                    s,
+                    r##"<text x="{:.1}" y="{:.1}" fill="#495057" font-size="10" text-anchor="middle">↑<title>unpark</title></text>"##,
+                    x(event.at),
+                    cy + 4.0
+                );
+            }
             EventKind::Registered { reactor, detail } => {
                 let _ = writeln!(
                     s,
@@ -251,7 +268,7 @@ pub fn svg(trace: &Trace, findings: &[Finding], options: &SvgOptions) -> String 
     let legend = axis + 26.0;
     let _ = writeln!(
         s,
-        r##"<text x="10" y="{legend:.1}" fill="#555"><tspan fill="#1c7ed6">■</tspan> poll → Pending  <tspan fill="#2f9e44">■</tspan> poll → Ready  <tspan fill="#868e96">- -</tspan> waiting  <tspan fill="#d9480f">●→</tspan> wake → next poll  <tspan fill="#ced4da">■</tspan> parked  <tspan fill="#e03131">▲</tspan> doctor</text>"##
+        r##"<text x="10" y="{legend:.1}" fill="#555"><tspan fill="#1c7ed6">■</tspan> poll → Pending  <tspan fill="#2f9e44">■</tspan> poll → Ready  <tspan fill="#868e96">- -</tspan> waiting  <tspan fill="#d9480f">●→</tspan> wake → next poll  <tspan fill="#ced4da">■</tspan> parked  ↑ unpark  <tspan fill="#e03131">▲</tspan> doctor  (time from the first event)</text>"##
     );
     s.push_str("</svg>\n");
     s
