@@ -18,7 +18,7 @@ use crate::thread;
 use crate::trace::Trace;
 use crate::traced::Traced;
 
-/// How many events a [`Recorder::new`] keeps: 65 536 events, a few MiB at most. When the
+/// How many events a [`Recorder::new`] keeps: 65 536 events, at most about 6 MiB. When the
 /// ring is full the oldest event is overwritten and [`Trace::dropped`] counts it.
 pub const DEFAULT_CAPACITY: usize = 1 << 16;
 

@@ -304,3 +304,13 @@ fn waking_the_last_clone_records_its_drop_before_the_poll_it_causes() {
         }
     }
 }
+
+#[test]
+fn an_event_is_small_enough_for_the_documented_ring_size() {
+    // DEFAULT_CAPACITY events are documented as about 6 MiB at most.
+    let bytes = std::mem::size_of::<wakewire_adapter_trace::Event>();
+    assert!(
+        bytes * wakewire_adapter_trace::DEFAULT_CAPACITY <= 6 << 20,
+        "{bytes} bytes"
+    );
+}
