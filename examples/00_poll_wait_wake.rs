@@ -16,7 +16,7 @@
 //!    of the waker (handed to the reactor) and registered with `[toy-reactor]`;
 //! 2. **Wait**: `┊` in the task's lane, `park` in the executor thread's lane: nothing
 //!    runs, nothing spins;
-//! 3. **Wake**: `↯ wake → doorbell` in the reactor's lane: the event happened, the reactor
+//! 3. **Wake**: `↯ wake → doorbell` in the reactor's lane (`[toy-reactor on …]`): the event happened, the reactor
 //!    called `wake()` (which consumed its clone: `✗ drop doorbell waker, 0 left`), which unparked the
 //!    executor (`unpark`), which polled the task again: `▶ poll 2`, `◀ Ready`.
 

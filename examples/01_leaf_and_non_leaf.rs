@@ -17,9 +17,10 @@
 //! Everything runs on one thread: the local executor's idle wait turns the timer
 //! (`TimerPark`, on a manual clock that jumps to the next deadline, so the run is instant
 //! and the same every time). Look for: the analyst is polled once per `.await` plus once
-//! to finish; who woke it each time (the `server` task's channel send, the timer turned
-//! by the executor thread `main`, the `summer` task finishing); and the `summer`, a task
-//! whose only leaf is `yield_now`, waking itself.
+//! to finish; who woke it each time (the `server` task's channel send, `[timer]` — the
+//! timer reactor, turned by the executor's own thread —, then the executor thread `main`
+//! finishing the `summer` task's cell); and the `summer`, a task whose only leaf is
+//! `yield_now`, waking itself.
 
 use std::fmt::Write;
 use std::time::Duration;

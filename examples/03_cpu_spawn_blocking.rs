@@ -14,8 +14,9 @@
 //!
 //! One thread runs the local executor (its idle wait turns a timer on a manual clock);
 //! `analyst` hands a sort of 200 000 numbers to `spawn_blocking`; `heartbeat` beats three
-//! times. Look for: the analyst waits in one `Pending` poll and is `↯ woken by thread
-//! `wakewire-blocking`` (the pool thread); the heartbeat's three beats happen meanwhile
+//! times. Look for: the analyst waits in one `Pending` poll and is `↯ woken by
+//! [blocking]` (the blocking reactor, from its pool thread); the heartbeat's three beats,
+//! each woken by `[timer]`, happen meanwhile
 //! (they release the job: the first beat can only happen once the analyst's poll has
 //! returned, which keeps this output the same on every run); the doctor finds no long
 //! poll.

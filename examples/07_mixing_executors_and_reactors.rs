@@ -14,7 +14,7 @@
 //!
 //! Look for, in the consumer's story: poll 1 waits for the channel and is woken by
 //! `task `producer`` (the pool worker's send wakes tokio's task); poll 2 waits for the
-//! timer and is woken by the timer reactor's thread. The consumer asks for its value, and
+//! timer and is woken by `[timer]`, from the timer reactor's own thread. The consumer asks for its value, and
 //! moves the timer's manual clock, only once it is waiting (`when_waiting`), so each
 //! wake always finds it parked and the output is the same on every run.
 
@@ -26,7 +26,7 @@ use std::time::Duration;
 use wakewire::channel::oneshot;
 use wakewire::core::{BlockOn, Spawn};
 use wakewire::pool::Pool;
-use wakewire::timer::{ManualClock, Timer};
+use wakewire::timer::{ManualClock, TimerThread};
 use wakewire_adapter_trace::render::{story, svg, SvgOptions};
 use wakewire_adapter_trace::{doctor::doctor, Recorder, Trace, TraceExt};
 
@@ -52,7 +52,7 @@ pub fn run() -> (String, Trace) {
     let recorder = Recorder::new();
     let pool = Pool::builder().workers(1).build();
     let clock = ManualClock::new();
-    let timer = Timer::with_clock(clock.clone()); // the timer reactor's own thread
+    let timer = TimerThread::with_clock(clock.clone()); // the timer reactor's own thread
     let tokio = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a tokio runtime");

@@ -17,14 +17,14 @@
 //! → ThreadParker`: each traced layer records its parks. The timer runs on a manual
 //! clock that jumps to the next deadline whenever the thread would otherwise sleep (so
 //! this runs instantly and the same way every time). Look for, in the executor thread's
-//! lane `<main>`:
+//! lane `<main>` and the timer's lane next to it:
 //!
 //! 1. `park timer`: the executor parks the top layer;
 //! 2. `park thread (poll)`, `unparked thread`: nothing was due, so the timer layer moved
 //!    its clock to the next deadline and turned the layer below without blocking (moving
 //!    the clock wakes the timer's driver: `unpark thread`);
-//! 3. `↯ wake → short`: the timer fired on this same thread — the idle executor thread
-//!    drove the reactor;
+//! 3. `↯ wake → short` in the lane `[timer on main]`: the timer reactor fired on this
+//!    same thread — the idle executor thread drove the reactor;
 //! 4. `unpark timer`, `unpark thread`: waking the task unparks the executor; the stack's
 //!    unpark is passed down to its bottom layer;
 //! 5. `unparked timer`, then `short`'s `▶ poll 2`, `◀ Ready`; the same again for `long`.

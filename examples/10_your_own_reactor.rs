@@ -16,7 +16,7 @@
 //! tracer about each registration (`registered`).
 //!
 //! Look for: each sleeper's poll 1 registering with `[toy-timer]` at its deadline; the
-//! `[toy-timer]` lane waking them in deadline order (`t=10`, then `t=25`); each woken task
+//! `[toy-timer on main]` lane waking them in deadline order (`t=10`, then `t=25`); each woken task
 //! polled once more to `Ready`.
 
 use std::cell::RefCell;

@@ -109,13 +109,14 @@ fn normalise(output: &str) -> String {
             i = j;
             continue;
         }
-        // A numbered thread at the end of a quoted name: `wakewire-blocking-3`, <worker-0>.
+        // A numbered thread at the end of a name: `wakewire-blocking-3`, <worker-0>,
+        // [blocking on wakewire-blocking-1].
         if chars[i] == '-' && i > 0 && chars[i - 1].is_alphabetic() {
             let mut j = i + 1;
             while j < chars.len() && chars[j].is_ascii_digit() {
                 j += 1;
             }
-            if j > i + 1 && j < chars.len() && (chars[j] == '`' || chars[j] == '>') {
+            if j > i + 1 && j < chars.len() && matches!(chars[j], '`' | '>' | ']') {
                 out.push_str("-N");
                 i = j;
                 continue;

@@ -14,9 +14,19 @@ use wakewire_adapter_trace::render::{chrome_json, svg, text, SvgOptions, TextOpt
 use wakewire_adapter_trace::{Recorder, Trace, TraceExt};
 use wakewire_core::waker::with_wake_source;
 
-/// A hand-driven run: "sleeper" waits on a fake timer reactor, "yielder" yields once,
-/// and "forgotten" is Pending with no waker kept (a lost waker).
+/// A hand-driven run on a thread called `driver`: "sleeper" waits on a fake timer
+/// reactor, "yielder" yields once, and "forgotten" is Pending with no waker kept (a lost
+/// waker).
 fn scripted_trace() -> Trace {
+    std::thread::Builder::new()
+        .name("driver".into())
+        .spawn(drive)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+fn drive() -> Trace {
     let recorder = Recorder::new();
     let slot: Arc<Mutex<Option<Waker>>> = Arc::default();
     let leaf_slot = Arc::clone(&slot);
@@ -56,7 +66,7 @@ fn text_swimlanes_read_poll_wait_wake_down_each_lane() {
         &TextOptions::without_times().with_lane_width(24),
     );
     let expected = "\
-sleeper                 yielder                 forgotten               [timer]
+sleeper                 yielder                 forgotten               [timer on driver]
 ────────────────────────────────────────────────────────────────────────────────────────────────
 spawn
                         spawn
@@ -131,7 +141,10 @@ fn chrome_json_has_the_trace_event_shape_and_every_flow_ends() {
         .filter(|e| e["name"] == "thread_name")
         .filter_map(|e| e["args"]["name"].as_str())
         .collect();
-    assert_eq!(lane_names, ["sleeper", "yielder", "forgotten", "[timer]"]);
+    assert_eq!(
+        lane_names,
+        ["sleeper", "yielder", "forgotten", "[timer on driver]"]
+    );
     assert_eq!(json["otherData"]["dropped_events"], 0);
 }
 
@@ -148,7 +161,7 @@ fn svg_is_one_self_contained_file_with_lanes_polls_wakes_and_findings() {
         picture.contains("scripted &lt;run&gt;"),
         "titles are escaped"
     );
-    for lane in ["sleeper", "yielder", "forgotten", "[timer]"] {
+    for lane in ["sleeper", "yielder", "forgotten", "[timer on driver]"] {
         assert!(picture.contains(&format!(">{lane}</text>")), "lane {lane}");
     }
     // Five polls, two wakes (one with an arrow to another lane), one finding.

@@ -20,7 +20,7 @@ use wakewire_core::park::SharedPark;
 use wakewire_core::{BlockOn, JoinHandle, Park, Spawn};
 use wakewire_executor_local::{LocalExecutor, Spawner as LocalSpawner};
 use wakewire_executor_pool::{Pool, PoolSpawner};
-use wakewire_reactor_blocking::BlockingTask;
+use wakewire_reactor_blocking::BlockingJob;
 use wakewire_reactor_channel::{mpsc, oneshot};
 use wakewire_reactor_mio::{Handle as NetHandle, Reactor, ReactorPark, TcpListener, TcpStream};
 use wakewire_reactor_timer::{Sleep, TimerHandle, TimerPark};
@@ -95,7 +95,7 @@ impl<T: Send + 'static> MpscReceiver<T> for mpsc::Receiver<T> {
 
 impl<S: Spawn + Clone + Send + Sync + 'static> Spawner for WakewireSpawner<S> {
     type Join<T: Send + 'static> = Expect<JoinHandle<T>>;
-    type Blocking<T: Send + 'static> = Expect<BlockingTask<T>>;
+    type Blocking<T: Send + 'static> = Expect<BlockingJob<T>>;
     type Tx<T: Send + 'static> = oneshot::Sender<T>;
     type Rx<T: Send + 'static> = Expect<oneshot::Receiver<T>>;
     type Sleep = Sleep;

@@ -4,7 +4,7 @@ use std::any::Any;
 use std::error::Error;
 use std::fmt;
 
-/// Why a [`BlockingTask`](crate::BlockingTask) resolved without the closure's value.
+/// Why a [`BlockingJob`](crate::BlockingJob) resolved without the closure's value.
 ///
 /// Two reasons, mirroring the core [`JoinError`](wakewire_core::JoinError):
 ///
@@ -16,14 +16,15 @@ pub struct BlockingError {
 }
 
 enum Repr {
-    Panicked(Box<dyn Any + Send + 'static>),
+    /// `None` only once the payload was handed out (`try_into_panic`).
+    Panicked(Option<Box<dyn Any + Send + 'static>>),
     Shutdown,
 }
 
 impl BlockingError {
     pub(crate) fn panicked(payload: Box<dyn Any + Send + 'static>) -> Self {
         BlockingError {
-            repr: Repr::Panicked(payload),
+            repr: Repr::Panicked(Some(payload)),
         }
     }
 
@@ -47,7 +48,9 @@ impl BlockingError {
     /// The panic message, when the payload is a string (as with `panic!("...")`).
     pub fn panic_message(&self) -> Option<&str> {
         match &self.repr {
-            Repr::Panicked(payload) => wakewire_core::panic::payload_message(&**payload),
+            Repr::Panicked(payload) => payload
+                .as_deref()
+                .and_then(wakewire_core::panic::payload_message),
             Repr::Shutdown => None,
         }
     }
@@ -57,9 +60,9 @@ impl BlockingError {
     /// # Errors
     ///
     /// Returns `Err(self)` when [`is_shutdown`](Self::is_shutdown) is true.
-    pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, BlockingError> {
-        match self.repr {
-            Repr::Panicked(payload) => Ok(payload),
+    pub fn try_into_panic(mut self) -> Result<Box<dyn Any + Send + 'static>, BlockingError> {
+        match &mut self.repr {
+            Repr::Panicked(payload) => Ok(payload.take().expect("the payload is handed out once")),
             Repr::Shutdown => Err(self),
         }
     }
@@ -73,6 +76,20 @@ impl BlockingError {
     pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
         self.try_into_panic()
             .expect("BlockingError::into_panic called on a shutdown error")
+    }
+}
+
+impl Drop for BlockingError {
+    /// A panic payload is user data whose own `Drop` may panic, and a `BlockingError` is
+    /// often dropped where unwinding must not happen (a pool thread, a future's `Drop`), so
+    /// the payload is disposed of with [`drop_payload`](wakewire_core::panic::drop_payload),
+    /// which contains such a second panic.
+    fn drop(&mut self) {
+        if let Repr::Panicked(payload) = &mut self.repr {
+            if let Some(payload) = payload.take() {
+                wakewire_core::panic::drop_payload(payload);
+            }
+        }
     }
 }
 

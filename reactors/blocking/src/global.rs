@@ -2,8 +2,8 @@
 
 use std::sync::OnceLock;
 
+use crate::blocking_job::BlockingJob;
 use crate::pool::BlockingPool;
-use crate::task::BlockingTask;
 
 static GLOBAL: OnceLock<BlockingPool> = OnceLock::new();
 
@@ -34,7 +34,7 @@ pub fn global_pool() -> &'static BlockingPool {
 ///
 /// The future resolves to a [`BlockingError`](crate::BlockingError) if the closure panics.
 /// (The default pool never shuts down.)
-pub fn spawn_blocking<F, T>(closure: F) -> BlockingTask<T>
+pub fn spawn_blocking<F, T>(closure: F) -> BlockingJob<T>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,

@@ -13,11 +13,11 @@
 //!
 //!   (1) start    a pool thread, before calling the closure       QUEUED → RUNNING
 //!   (2) finish   a pool thread, after the closure returned       RUNNING → DONE(result), then the pool wakes
-//!   (3) take     BlockingTask::poll                              DONE → TAKEN
-//!   (4) cancel   BlockingTask dropped before the job started     QUEUED → CANCELLED: never runs
-//!   (5) abandon  BlockingTask dropped while the closure runs     RUNNING → ABANDONED: result dropped
+//!   (3) take     BlockingJob::poll                              DONE → TAKEN
+//!   (4) cancel   BlockingJob dropped before the job started     QUEUED → CANCELLED: never runs
+//!   (5) abandon  BlockingJob dropped while the closure runs     RUNNING → ABANDONED: result dropped
 //!   (6) refuse   the job dropped unrun (pool shut down)          QUEUED → DONE(shutdown error), wake
-//!   (7) discard  BlockingTask dropped with an unread result      DONE → TAKEN: result dropped with it
+//!   (7) discard  BlockingJob dropped with an unread result      DONE → TAKEN: result dropped with it
 //! ```
 //!
 //! Every transition happens under the cell's mutex; wakers run after it is released
@@ -29,7 +29,8 @@ use std::mem;
 use std::panic::{self, AssertUnwindSafe};
 use std::task::Waker;
 
-use wakewire_core::waker::WakerSlot;
+use wakewire_core::panic::drop_payload;
+use wakewire_core::waker::{wake_all, WakerSlot};
 
 use crate::error::BlockingError;
 use crate::sync::{lock, Arc, Mutex};
@@ -43,7 +44,7 @@ pub(crate) enum Stage<T> {
     Abandoned,
 }
 
-/// The cell a job and its [`BlockingTask`](crate::BlockingTask) share.
+/// The cell a job and its [`BlockingJob`](crate::BlockingJob) share.
 pub(crate) struct Completion<T> {
     stage: Mutex<Stage<T>>,
     pub(crate) waker: WakerSlot,
@@ -139,26 +140,34 @@ impl<T> Completion<T> {
     }
 }
 
-/// Runs `f`, ignoring a panic: user code (a value's `Drop`, a waker) must not kill a pool
+/// Runs `f`, disposing of a panic: user code (a value's `Drop`) must not kill a pool
 /// thread.
 pub(crate) fn swallow_panic(f: impl FnOnce()) {
     if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(f)) {
-        wakewire_core::panic::drop_payload(payload);
+        drop_payload(payload);
+    }
+}
+
+/// Wakes the future of a job, if it waits. The pool's threads are drivers, with nobody to
+/// report a waker's panic to: it is disposed of (core's `wake_all` policy).
+pub(crate) fn wake_future(waker: Option<Waker>) {
+    if let Some(payload) = wake_all("blocking", waker) {
+        drop_payload(payload);
     }
 }
 
 /// A queued closure, type-erased for the pool's queue.
-pub(crate) trait Job: Send {
+pub(crate) trait QueuedJob: Send {
     /// Runs the closure on the current (pool) thread, unless its future was dropped.
     ///
     /// Calls `before_publish` exactly once, after the closure returned (or was skipped)
     /// and *before* the future can see the outcome, so the pool can count this thread as
     /// free before the awaiting task can react. Returns the waker of the job's future, for
-    /// the caller to wake (see `Shared::run_thread`).
+    /// the caller to wake (see `Workers::run_thread`).
     fn run(self: Box<Self>, before_publish: &mut dyn FnMut()) -> Option<Waker>;
 }
 
-/// A closure and the cell its result goes to. Dropped without [`Job::run`] (a pool shutting
+/// A closure and the cell its result goes to. Dropped without [`QueuedJob::run`] (a pool shutting
 /// down, or refusing a job), it resolves its future with a shutdown error.
 pub(crate) struct JobCell<F, T> {
     closure: Option<F>,
@@ -174,7 +183,7 @@ impl<F, T> JobCell<F, T> {
     }
 }
 
-impl<F, T> Job for JobCell<F, T>
+impl<F, T> QueuedJob for JobCell<F, T>
 where
     F: FnOnce() -> T + Send,
     T: Send,
@@ -200,9 +209,7 @@ impl<F, T> Drop for JobCell<F, T> {
             // (6) never run: the closure goes first, then the future learns why.
             swallow_panic(move || drop(closure));
             if self.completion.refuse() {
-                swallow_panic(|| {
-                    self.completion.waker.wake();
-                });
+                wake_future(self.completion.waker.take());
             }
         }
     }

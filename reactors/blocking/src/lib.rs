@@ -3,7 +3,7 @@
 //! Code between two `.await`s runs on the executor's thread: a blocking syscall or a long
 //! computation there stalls every other task on that thread. [`spawn_blocking`] moves such
 //! work to an elastic pool of plain threads and hands back a leaf future,
-//! [`BlockingTask`], that resolves with the closure's value.
+//! [`BlockingJob`], that resolves with the closure's value.
 //!
 //! ```
 //! use wakewire_core::{BlockOn, Spawn};
@@ -22,7 +22,7 @@
 //!
 //! # Where it sits in Poll → Wait → Wake
 //!
-//! This crate is a **reactor** whose events are *finished jobs*. Polling a [`BlockingTask`]
+//! This crate is a **reactor** whose events are *finished jobs*. Polling a [`BlockingJob`]
 //! stores the task's waker in the job's cell (**wait**); the pool thread that runs the
 //! closure stores the result and calls that waker (**wake**); the executor polls the task
 //! again and the future returns the value. The pool knows no executor: it only ever calls
@@ -71,18 +71,18 @@
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+mod blocking_job;
 mod error;
 mod global;
 mod job;
 mod pool;
-mod shared;
 mod sync;
-mod task;
+mod workers;
 
+pub use blocking_job::BlockingJob;
 pub use error::BlockingError;
 pub use global::{global_pool, spawn_blocking};
 pub use pool::{
     BlockingPool, BlockingPoolBuilder, BlockingPoolMetrics, DEFAULT_KEEP_ALIVE,
     DEFAULT_MAX_THREADS, DEFAULT_THREAD_NAME,
 };
-pub use task::BlockingTask;

@@ -3,10 +3,10 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::blocking_job::BlockingJob;
 use crate::job::{Completion, JobCell};
-use crate::shared::{Config, Shared};
 use crate::sync::Arc;
-use crate::task::BlockingTask;
+use crate::workers::{Config, Workers};
 
 /// Default for [`BlockingPoolBuilder::max_threads`].
 pub const DEFAULT_MAX_THREADS: usize = 512;
@@ -24,8 +24,6 @@ pub const DEFAULT_THREAD_NAME: &str = "wakewire-blocking";
 ///
 /// ```
 /// use std::time::Duration;
-/// use wakewire_core::BlockOn;
-/// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_blocking::BlockingPool;
 ///
 /// let pool = BlockingPool::builder()
@@ -33,8 +31,8 @@ pub const DEFAULT_THREAD_NAME: &str = "wakewire-blocking";
 ///     .keep_alive(Duration::from_millis(500))
 ///     .thread_name("hasher")
 ///     .build();
-/// let task = pool.spawn(|| (1..=10u64).product::<u64>());
-/// assert_eq!(LocalExecutor::new().block_on(task).unwrap(), 3_628_800);
+/// let job = pool.spawn(|| (1..=10u64).product::<u64>());
+/// assert_eq!(wakewire_core::block_on(job).unwrap(), 3_628_800);
 /// ```
 ///
 /// # Dropping and shutting down
@@ -46,7 +44,7 @@ pub const DEFAULT_THREAD_NAME: &str = "wakewire-blocking";
 /// closure) and their futures get their values; then the threads exit. Dropping does not
 /// wait for them.
 pub struct BlockingPool {
-    shared: Arc<Shared>,
+    workers: Arc<Workers>,
 }
 
 impl BlockingPool {
@@ -76,26 +74,26 @@ impl BlockingPool {
     ///
     /// The future resolves to a [`BlockingError`](crate::BlockingError) if the closure
     /// panics, or if the pool has shut down (or shuts down before the job starts).
-    pub fn spawn<F, T>(&self, closure: F) -> BlockingTask<T>
+    pub fn spawn<F, T>(&self, closure: F) -> BlockingJob<T>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
         let completion = Arc::new(Completion::new());
-        let task = BlockingTask::new(Arc::clone(&completion));
-        Shared::submit(&self.shared, Box::new(JobCell::new(closure, completion)));
-        task
+        let job = BlockingJob::new(Arc::clone(&completion));
+        Workers::submit(&self.workers, Box::new(JobCell::new(closure, completion)));
+        job
     }
 
     /// A snapshot of the pool's counters.
     pub fn metrics(&self) -> BlockingPoolMetrics {
-        let state = self.shared.lock();
+        let state = self.workers.lock();
         BlockingPoolMetrics {
             threads: state.threads,
             idle_threads: state.idle,
             queued_jobs: state.queued(),
             threads_started: state.started,
-            max_threads: self.shared.config.max_threads,
+            max_threads: self.workers.config.max_threads,
         }
     }
 
@@ -107,8 +105,8 @@ impl BlockingPool {
     /// closure running on this pool returns `false` after `timeout`, since that thread
     /// cannot exit while it waits.
     pub fn shutdown_timeout(&self, timeout: Duration) -> bool {
-        drop(self.shared.begin_shutdown());
-        self.shared.wait_for_threads(timeout)
+        drop(self.workers.begin_shutdown());
+        self.workers.wait_for_threads(timeout)
     }
 }
 
@@ -120,14 +118,14 @@ impl Default for BlockingPool {
 
 impl Drop for BlockingPool {
     fn drop(&mut self) {
-        drop(self.shared.begin_shutdown());
+        drop(self.workers.begin_shutdown());
     }
 }
 
 impl fmt::Debug for BlockingPool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlockingPool")
-            .field("config", &self.shared.config)
+            .field("config", &self.workers.config)
             .field("metrics", &self.metrics())
             .finish()
     }
@@ -191,7 +189,7 @@ impl BlockingPoolBuilder {
     /// Builds the pool. No thread starts until the first job arrives.
     pub fn build(self) -> BlockingPool {
         BlockingPool {
-            shared: Arc::new(Shared::new(self.config)),
+            workers: Arc::new(Workers::new(self.config)),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Dropping a BlockingTask before its job starts cancels the job; after it starts, the
+//! Dropping a BlockingJob before its job starts cancels the job; after it starts, the
 //! result is dropped on the pool thread.
 
 mod util;

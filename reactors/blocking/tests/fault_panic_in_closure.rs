@@ -1,9 +1,14 @@
-//! C5/C6 for closures: a panic becomes an error on the future (payload kept), the pool
-//! thread survives, and panics in drops on the pool thread are swallowed.
+//! Panics on the pool thread: a closure's panic becomes an error on the future (payload
+//! kept), the pool thread survives, and panics in drops on the pool thread and in the
+//! awaiting task's waker are disposed of.
 #![cfg(panic = "unwind")]
 
 mod util;
 
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Wake, Waker};
 use std::time::Duration;
 
 use wakewire_core::BlockOn;
@@ -93,5 +98,68 @@ fn panics_in_drops_on_the_pool_thread_are_swallowed() {
         pool.metrics().threads_started,
         1,
         "the thread survived both panics"
+    );
+}
+
+/// A panic payload that panics again when it is dropped.
+struct Grenade;
+
+impl Drop for Grenade {
+    fn drop(&mut self) {
+        panic!("this panic payload panics when dropped");
+    }
+}
+
+#[test]
+fn a_payload_that_panics_when_dropped_goes_no_further() {
+    let _dog = watchdog("grenade payloads", Duration::from_secs(20));
+    let pool = BlockingPool::builder().max_threads(1).build();
+    // Taken by the future and dropped by the user: `BlockingError`'s drop contains it.
+    let err = futures_executor::block_on(pool.spawn(|| std::panic::panic_any(Grenade)));
+    assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(err))).is_ok());
+    // Done but never read: dropped with the future.
+    let (gate, unread) = occupy(&pool, || std::panic::panic_any::<Grenade>(Grenade));
+    gate.open();
+    util::wait_until("the job to finish", Duration::from_secs(10), || {
+        unread.is_finished()
+    });
+    assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(unread))).is_ok());
+    // Nobody waits any more: dropped on the pool thread, which survives.
+    let (gate, abandoned) = occupy(&pool, || std::panic::panic_any::<Grenade>(Grenade));
+    drop(abandoned);
+    gate.open();
+    assert_eq!(futures_executor::block_on(pool.spawn(|| 3)).unwrap(), 3);
+    assert_eq!(pool.metrics().threads_started, 1);
+}
+
+#[test]
+fn a_panicking_waker_does_not_kill_the_pool_thread() {
+    /// Records which reactor woke it, then panics.
+    struct Bomb(Mutex<Option<&'static str>>, AtomicUsize);
+    impl Wake for Bomb {
+        fn wake(self: Arc<Self>) {
+            *self.0.lock().unwrap() = wakewire_core::waker::wake_source();
+            self.1.fetch_add(1, Ordering::SeqCst);
+            panic!("this waker panics on purpose");
+        }
+    }
+    let _dog = watchdog("waker panic", Duration::from_secs(20));
+    let pool = BlockingPool::builder().max_threads(1).build();
+    let (gate, mut job) = occupy(&pool, || 7);
+    let bomb = Arc::new(Bomb(Mutex::new(None), AtomicUsize::new(0)));
+    let waker = Waker::from(bomb.clone());
+    let polled = std::pin::Pin::new(&mut job).poll(&mut Context::from_waker(&waker));
+    assert!(polled.is_pending());
+    gate.open();
+    util::wait_until("the wake", Duration::from_secs(10), || {
+        bomb.1.load(Ordering::SeqCst) == 1
+    });
+    assert_eq!(*bomb.0.lock().unwrap(), Some("blocking"));
+    assert_eq!(futures_executor::block_on(job).unwrap(), 7);
+    assert_eq!(futures_executor::block_on(pool.spawn(|| 3)).unwrap(), 3);
+    assert_eq!(
+        pool.metrics().threads_started,
+        1,
+        "the thread survived the waker's panic"
     );
 }

@@ -1,4 +1,4 @@
-//! E4 for the blocking pool: the thread count stays within `max_threads`, idle threads exit
+//! Threads of the blocking pool: their count stays within `max_threads`, idle threads exit
 //! after the keep-alive, and creating/dropping pools returns the process to its baseline.
 //!
 //! One test per file: the assertions count the threads of the whole process.

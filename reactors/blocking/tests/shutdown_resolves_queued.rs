@@ -1,4 +1,4 @@
-//! E5-style: dropping or shutting down a pool resolves every queued job's future with a
+//! Dropping or shutting down a pool resolves every queued job's future with a
 //! shutdown error, lets the running closure finish, and never deadlocks.
 
 mod util;

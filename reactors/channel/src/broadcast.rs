@@ -39,7 +39,7 @@ use std::fmt;
 use crate::error::SendError;
 use crate::sync::{lock, Arc, Mutex};
 use crate::waiters::{WaiterKey, WaiterQueue};
-use crate::wake::wake_all;
+use crate::wake::{wake, OnPanic};
 
 /// Creates a broadcast channel that retains the last `capacity` values.
 ///
@@ -51,7 +51,7 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
         capacity > 0,
         "broadcast::channel: capacity must be at least 1"
     );
-    let shared = Arc::new(Shared {
+    let channel = Arc::new(Channel {
         state: Mutex::new(State {
             ring: VecDeque::with_capacity(capacity.min(4096)),
             head: 0,
@@ -63,17 +63,19 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     });
     (
         Sender {
-            shared: shared.clone(),
+            channel: channel.clone(),
         },
         Receiver {
-            shared,
+            channel,
             next: 0,
             waiter: None,
         },
     )
 }
 
-struct Shared<T> {
+/// What every sender and receiver of one broadcast channel shares: the ring, the counts
+/// and the receivers waiting for the next value, under one lock.
+struct Channel<T> {
     state: Mutex<State<T>>,
 }
 
@@ -95,7 +97,7 @@ impl<T> State<T> {
 
 /// Sends values to every [`Receiver`]. Clone it for more senders.
 pub struct Sender<T> {
-    shared: Arc<Shared<T>>,
+    channel: Arc<Channel<T>>,
 }
 
 impl<T: Clone> Sender<T> {
@@ -111,7 +113,7 @@ impl<T: Clone> Sender<T> {
     /// Propagates the first panic of a receiver's waker, after waking all the others.
     pub fn send(&self, value: T) -> Result<usize, SendError<T>> {
         let (overwritten, wakers, receivers) = {
-            let mut state = lock(&self.shared.state);
+            let mut state = lock(&self.channel.state);
             if state.receivers == 0 {
                 return Err(SendError(value));
             }
@@ -125,7 +127,7 @@ impl<T: Clone> Sender<T> {
             (overwritten, state.waiters.wake_all(), state.receivers)
         };
         drop(overwritten);
-        wake_all(wakers);
+        wake(OnPanic::Resume, wakers);
         Ok(receivers)
     }
 }
@@ -133,10 +135,10 @@ impl<T: Clone> Sender<T> {
 impl<T> Sender<T> {
     /// A new receiver that will see values sent from now on.
     pub fn subscribe(&self) -> Receiver<T> {
-        let mut state = lock(&self.shared.state);
+        let mut state = lock(&self.channel.state);
         state.receivers += 1;
         Receiver {
-            shared: self.shared.clone(),
+            channel: self.channel.clone(),
             next: state.tail(),
             waiter: None,
         }
@@ -144,15 +146,15 @@ impl<T> Sender<T> {
 
     /// How many receivers exist.
     pub fn receiver_count(&self) -> usize {
-        lock(&self.shared.state).receivers
+        lock(&self.channel.state).receivers
     }
 }
 
 impl<T> Clone for Sender<T> {
     fn clone(&self) -> Self {
-        lock(&self.shared.state).senders += 1;
+        lock(&self.channel.state).senders += 1;
         Sender {
-            shared: self.shared.clone(),
+            channel: self.channel.clone(),
         }
     }
 }
@@ -161,7 +163,7 @@ impl<T> Drop for Sender<T> {
     /// The last sender wakes every waiting receiver: they drain the ring, then see `Closed`.
     fn drop(&mut self) {
         let wakers = {
-            let mut state = lock(&self.shared.state);
+            let mut state = lock(&self.channel.state);
             state.senders -= 1;
             if state.senders == 0 {
                 state.waiters.wake_all()
@@ -169,7 +171,8 @@ impl<T> Drop for Sender<T> {
                 Vec::new()
             }
         };
-        wake_all(wakers);
+        // A destructor: a panic of a receiver's waker is disposed of.
+        wake(OnPanic::Dispose, wakers);
     }
 }
 
@@ -183,7 +186,7 @@ impl<T> fmt::Debug for Sender<T> {
 
 /// Receives every value sent after it subscribed, in order.
 pub struct Receiver<T> {
-    shared: Arc<Shared<T>>,
+    channel: Arc<Channel<T>>,
     /// Sequence number of the next value to return.
     next: u64,
     /// This receiver's entry among the waiting receivers, while a receive waits.
@@ -194,10 +197,10 @@ impl<T> Receiver<T> {
     /// A new receiver that will see values sent from now on (not the ones this receiver
     /// has yet to read).
     pub fn resubscribe(&self) -> Receiver<T> {
-        let mut state = lock(&self.shared.state);
+        let mut state = lock(&self.channel.state);
         state.receivers += 1;
         Receiver {
-            shared: self.shared.clone(),
+            channel: self.channel.clone(),
             next: state.tail(),
             waiter: None,
         }
@@ -205,7 +208,7 @@ impl<T> Receiver<T> {
 
     /// How many sent values this receiver has not read yet (at most the capacity).
     pub fn len(&self) -> usize {
-        let state = lock(&self.shared.state);
+        let state = lock(&self.channel.state);
         (state.tail() - self.next.max(state.head)) as usize
     }
 
@@ -217,19 +220,23 @@ impl<T> Receiver<T> {
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        let mut state = lock(&self.shared.state);
-        if let Some(key) = self.waiter.take() {
-            state.waiters.remove(key);
-        }
+        let mut state = lock(&self.channel.state);
+        let own_waker = self
+            .waiter
+            .take()
+            .and_then(|key| state.waiters.remove(key).waker);
         state.receivers -= 1;
+        let mut ring = std::collections::VecDeque::new();
         if state.receivers == 0 {
             // Nobody can read them any more: free the ring now.
             let len = state.ring.len() as u64;
             state.head += len;
-            let ring = std::mem::take(&mut state.ring);
-            drop(state);
-            drop(ring);
+            ring = std::mem::take(&mut state.ring);
         }
+        // Values and wakers run user code when dropped: not under the lock.
+        drop(state);
+        drop(own_waker);
+        drop(ring);
     }
 }
 

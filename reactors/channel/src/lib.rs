@@ -20,18 +20,24 @@
 //! sender arrive in the order they were sent; a pending future that is dropped takes its
 //! waker out of the channel, and a wakeup it had been chosen for goes to the next waiter.
 //!
-//! # Panicking wakers
+//! # Wakers are foreign code
 //!
-//! Wakers are foreign code, so channels call them only after releasing their lock, and a
-//! panicking waker never corrupts a channel or loses a value:
+//! A channel takes the wakers it needs out of its state while it holds its lock, and calls
+//! them only after releasing it; the wakers it replaces or forgets are dropped after
+//! releasing it too (dropping a task's last waker may free the task, whose futures call
+//! back into the same channel). A panicking waker never corrupts a channel or loses a
+//! value. Wakes follow the one policy of [`wakewire_core::waker::wake_all`]:
 //!
-//! - A batch wake (closing, `broadcast` and `watch` sends, [`Notify::notify_waiters`])
-//!   wakes every waker of the batch, then resumes the first panic in the caller.
-//! - A single wake after a send ([`mpsc`], [`oneshot`]) lets the panic reach the sender;
-//!   the value **was** delivered.
+//! - Every waker of a batch is woken, even after one panicked (closing, `broadcast` and
+//!   `watch` sends, [`Notify::notify_waiters`]).
+//! - An operation you call (a send, a `close`, a `notify_*`) resumes the first panic in
+//!   your thread once the channel is consistent, as if you had called the waker yourself:
+//!   a value sent that way **was** delivered.
+//! - A destructor (dropping a sender, a receiver or a pending future) disposes of the
+//!   panic: a panic out of `Drop` could abort the process.
 //! - A wake that hands out one unit (a slot freed by an mpsc receive, a
 //!   [`Notify::notify_one`]) passes the unit to the next waiter when the chosen waker
-//!   panics. A receive swallows that panic, since unwinding would drop the value it is
+//!   panics. A receive disposes of that panic, since unwinding would drop the value it is
 //!   returning; `notify_one` resumes it.
 //!
 //! # Tutorial

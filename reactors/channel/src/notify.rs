@@ -5,9 +5,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use std::task::Waker;
+
 use crate::sync::{lock, Mutex};
 use crate::waiters::{WaiterKey, WaiterQueue, Wakeup};
-use crate::wake::{wake_all, wake_or_pass_on};
+use crate::wake::{wake, wake_or_pass_on, OnPanic};
 
 /// Wakes tasks waiting in [`notified`](Notify::notified).
 ///
@@ -28,14 +30,12 @@ use crate::wake::{wake_all, wake_or_pass_on};
 ///
 /// ```
 /// use std::sync::Arc;
-/// use wakewire_core::BlockOn;
-/// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_channel::Notify;
 ///
 /// let ready = Arc::new(Notify::new());
 /// let signal = ready.clone();
 /// let worker = std::thread::spawn(move || signal.notify_one());
-/// LocalExecutor::new().block_on(ready.notified()); // permit or wakeup: never lost
+/// wakewire_core::block_on(ready.notified()); // permit or wakeup: never lost
 /// worker.join().unwrap();
 /// ```
 pub struct Notify {
@@ -67,20 +67,18 @@ impl Notify {
     /// the next waiter (or storing it as the permit): a broken waker cannot swallow it.
     pub fn notify_one(&self) {
         let waker = Self::notify_one_locked(&mut lock(&self.state));
-        self.wake_chosen(waker);
+        self.wake_chosen(OnPanic::Resume, waker);
     }
 
-    fn wake_chosen(&self, waker: Option<std::task::Waker>) {
-        let panic = wake_or_pass_on(waker, || Self::notify_one_locked(&mut lock(&self.state)));
-        // Resumed, unless this runs from a `Drop` during unwinding (a second panic aborts).
-        if let Some(payload) = panic {
-            if !std::thread::panicking() {
-                std::panic::resume_unwind(payload);
-            }
-        }
+    /// Wakes the waiter chosen by `notify_one_locked`; if its waker panics, the
+    /// notification passes on to the next waiter (or becomes the permit).
+    fn wake_chosen(&self, on_panic: OnPanic, waker: Option<Waker>) {
+        wake_or_pass_on(on_panic, waker, || {
+            Self::notify_one_locked(&mut lock(&self.state))
+        });
     }
 
-    fn notify_one_locked(state: &mut NotifyState) -> Option<std::task::Waker> {
+    fn notify_one_locked(state: &mut NotifyState) -> Option<Waker> {
         let waker = state.waiters.wake_one();
         if waker.is_none() {
             state.permit = true;
@@ -95,7 +93,7 @@ impl Notify {
     /// Propagates the first panic of a waker, after waking all the others.
     pub fn notify_waiters(&self) {
         let wakers = lock(&self.state).waiters.wake_all();
-        wake_all(wakers);
+        wake(OnPanic::Resume, wakers);
     }
 
     /// A future that completes when this `Notify` is notified (or at once, using up a
@@ -158,24 +156,34 @@ impl Future for Notified<'_> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
         let mut state = lock(&this.notify.state);
-        match this.state {
+        // A waker replaced or removed here is dropped after unlocking.
+        let stale = match this.state {
             NotifiedState::Done => return Poll::Ready(()),
-            NotifiedState::Init if state.permit => state.permit = false,
+            NotifiedState::Init if state.permit => {
+                state.permit = false;
+                None
+            }
             NotifiedState::Init => {
                 let mut key = None;
-                state.waiters.register(&mut key, cx.waker(), false);
+                let replaced = state.waiters.register(&mut key, cx.waker(), false);
                 this.state = NotifiedState::Waiting(key.expect("register always fills the slot"));
+                drop(state);
+                drop(replaced);
                 return Poll::Pending;
             }
             NotifiedState::Waiting(key) => {
                 if state.waiters.woken(key).is_none() {
                     let mut slot = Some(key);
-                    state.waiters.register(&mut slot, cx.waker(), false);
+                    let replaced = state.waiters.register(&mut slot, cx.waker(), false);
+                    drop(state);
+                    drop(replaced);
                     return Poll::Pending;
                 }
-                state.waiters.remove(key);
+                state.waiters.remove(key).waker
             }
-        }
+        };
+        drop(state);
+        drop(stale);
         this.state = NotifiedState::Done;
         Poll::Ready(())
     }
@@ -184,15 +192,19 @@ impl Future for Notified<'_> {
 impl Drop for Notified<'_> {
     fn drop(&mut self) {
         if let NotifiedState::Waiting(key) = self.state {
-            let waker = {
+            let (own_waker, next) = {
                 let mut state = lock(&self.notify.state);
-                match state.waiters.remove(key) {
+                let removed = state.waiters.remove(key);
+                let next = match removed.woken {
                     // (5) It was chosen but will never run: choose someone else.
                     Some(Wakeup::One) => Notify::notify_one_locked(&mut state),
                     _ => None,
-                }
+                };
+                (removed.waker, next)
             };
-            self.notify.wake_chosen(waker);
+            drop(own_waker);
+            // A destructor: a panic of the next waiter's waker is disposed of.
+            self.notify.wake_chosen(OnPanic::Dispose, next);
         }
     }
 }

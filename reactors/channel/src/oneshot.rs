@@ -17,13 +17,11 @@
 //! (4) wakes a sender waiting in [`Sender::closed`].
 //!
 //! ```
-//! use wakewire_core::BlockOn;
-//! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_channel::oneshot;
 //!
 //! let (tx, rx) = oneshot::channel();
 //! std::thread::spawn(move || tx.send("done").unwrap());
-//! assert_eq!(LocalExecutor::new().block_on(rx), Ok("done"));
+//! assert_eq!(wakewire_core::block_on(rx), Ok("done"));
 //! ```
 
 use std::fmt;
@@ -35,10 +33,11 @@ use wakewire_core::waker::WakerSlot;
 
 use crate::error::{RecvError, SendError, TryRecvError};
 use crate::sync::{lock, Arc, Mutex};
+use crate::wake::{wake, OnPanic};
 
 /// Creates a oneshot channel.
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
-    let inner = Arc::new(Inner {
+    let inner = Arc::new(Channel {
         state: Mutex::new(State {
             value: None,
             sender_gone: false,
@@ -55,7 +54,8 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
     )
 }
 
-struct Inner<T> {
+/// The state a oneshot's two halves share: the value's cell and each side's waker.
+struct Channel<T> {
     state: Mutex<State<T>>,
     /// Woken by (1) and (3).
     receiver_waker: WakerSlot,
@@ -72,7 +72,7 @@ struct State<T> {
 /// Sends the one value of a [`oneshot`](self) channel.
 pub struct Sender<T> {
     /// `None` once `send` consumed it, so `Drop` does nothing more.
-    inner: Option<Arc<Inner<T>>>,
+    inner: Option<Arc<Channel<T>>>,
 }
 
 impl<T> Sender<T> {
@@ -98,7 +98,7 @@ impl<T> Sender<T> {
             }
             state.value = Some(value);
         }
-        inner.receiver_waker.wake();
+        wake(OnPanic::Resume, inner.receiver_waker.take());
         Ok(())
     }
 
@@ -126,7 +126,7 @@ impl<T> Sender<T> {
         }
     }
 
-    fn inner(&self) -> &Inner<T> {
+    fn inner(&self) -> &Channel<T> {
         self.inner
             .as_ref()
             .expect("a Sender is only consumed by send")
@@ -138,7 +138,8 @@ impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
         if let Some(inner) = self.inner.take() {
             lock(&inner.state).sender_gone = true;
-            inner.receiver_waker.wake();
+            // A destructor: a panic of the receiver's waker is disposed of.
+            wake(OnPanic::Dispose, inner.receiver_waker.take());
         }
     }
 }
@@ -198,7 +199,7 @@ impl<T> fmt::Debug for Closed<'_, T> {
 /// Once it returned `Ready`, further polls return `Ready(Err(RecvError))` at once: there is
 /// never a second value.
 pub struct Receiver<T> {
-    inner: Arc<Inner<T>>,
+    inner: Arc<Channel<T>>,
     done: bool,
 }
 
@@ -231,9 +232,13 @@ impl<T> Receiver<T> {
 
     /// Refuses the value: a later `send` fails and hands it back. A value sent before can
     /// still be received; if none was, receiving now reports closed.
+    ///
+    /// # Panics
+    ///
+    /// Propagates a panic of the waker of a sender waiting in [`Sender::closed`].
     pub fn close(&mut self) {
         lock(&self.inner.state).receiver_gone = true;
-        self.inner.sender_waker.wake();
+        wake(OnPanic::Resume, self.inner.sender_waker.take());
     }
 }
 
@@ -269,9 +274,10 @@ impl<T> Drop for Receiver<T> {
             state.receiver_gone = true;
             state.value.take()
         };
-        self.inner.receiver_waker.take();
+        drop(self.inner.receiver_waker.take());
         drop(value);
-        self.inner.sender_waker.wake();
+        // A destructor: a panic of the sender's waker is disposed of.
+        wake(OnPanic::Dispose, self.inner.sender_waker.take());
     }
 }
 

@@ -8,13 +8,9 @@ use std::sync::PoisonError;
 
 #[cfg(loom)]
 pub(crate) use loom::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-#[cfg(loom)]
-pub(crate) use loom::thread;
 
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-#[cfg(not(loom))]
-pub(crate) use std::thread;
 
 /// Locks `mutex`, ignoring poison.
 ///

@@ -3,7 +3,9 @@
 //! Single-waiter slots use `wakewire_core::waker::WakerSlot`. Where many tasks can wait at
 //! once (senders waiting for capacity, `Notify` and broadcast/watch receivers) each waiting
 //! future owns one entry of this queue, identified by a [`WaiterKey`]. The queue lives inside
-//! its channel's lock; it returns wakers for the caller to wake *after* unlocking.
+//! its channel's lock. It never drops a waker itself: every waker it hands back (to wake,
+//! or replaced and forgotten) is for the caller to wake or drop *after* unlocking, because
+//! dropping a task's last waker can run code that calls back into the same channel.
 //!
 //! One entry's life:
 //!
@@ -45,6 +47,16 @@ struct Entry {
     woken: Option<Wakeup>,
 }
 
+/// What [`WaiterQueue::remove`] found in the entry it removed.
+#[derive(Debug)]
+#[must_use = "the removed waker is dropped after the channel's lock is released"]
+pub(crate) struct Removed {
+    /// How the entry had been woken, if it had.
+    pub(crate) woken: Option<Wakeup>,
+    /// The waker of an entry that was still waiting.
+    pub(crate) waker: Option<Waker>,
+}
+
 /// FIFO of waiting futures. Not synchronized: it lives inside a channel's lock.
 #[derive(Debug, Default)]
 pub(crate) struct WaiterQueue {
@@ -74,23 +86,31 @@ impl WaiterQueue {
     ///   the line again, first if `requeue_front` (a waiter that was chosen and lost its
     ///   unit to a faster task keeps its place).
     ///
+    /// Returns the waker this replaced, if any, for the caller to drop after unlocking.
+    ///
     /// Panic-safe: the waker is cloned before anything changes, so after a panicking
     /// `clone` the queue is untouched and `slot` still names the future's own entry.
+    #[must_use = "a replaced waker is dropped after the channel's lock is released"]
     pub(crate) fn register(
         &mut self,
         slot: &mut Option<WaiterKey>,
         waker: &Waker,
         requeue_front: bool,
-    ) {
+    ) -> Option<Waker> {
         match *slot {
-            None => *slot = Some(self.insert(waker.clone(), false)),
-            Some(key) => {
-                if self.update(key, waker).is_some() {
-                    let waker = waker.clone();
-                    self.remove(key);
-                    *slot = Some(self.insert(waker, requeue_front));
-                }
+            None => {
+                *slot = Some(self.insert(waker.clone(), false));
+                None
             }
+            Some(key) => match self.update(key, waker) {
+                Ok(replaced) => replaced,
+                Err(_woken) => {
+                    let waker = waker.clone();
+                    let removed = self.remove(key);
+                    *slot = Some(self.insert(waker, requeue_front));
+                    removed.waker
+                }
+            },
         }
     }
 
@@ -112,17 +132,17 @@ impl WaiterQueue {
     }
 
     /// Replaces the waker of a still-waiting entry (the future was polled again, maybe by
-    /// another task). Returns how the entry was woken instead, if it was.
-    fn update(&mut self, key: WaiterKey, waker: &Waker) -> Option<Wakeup> {
+    /// another task) and returns the old one. `Err` says how the entry was woken instead,
+    /// if it was.
+    fn update(&mut self, key: WaiterKey, waker: &Waker) -> Result<Option<Waker>, Wakeup> {
         let entry = &mut self.entries[key];
         if let Some(woken) = entry.woken {
-            return Some(woken);
+            return Err(woken);
         }
         match &entry.waker {
-            Some(old) if old.will_wake(waker) => {}
-            _ => entry.waker = Some(waker.clone()),
+            Some(old) if old.will_wake(waker) => Ok(None),
+            _ => Ok(entry.waker.replace(waker.clone())),
         }
-        None
     }
 
     /// How the entry was woken, if it was.
@@ -130,14 +150,19 @@ impl WaiterQueue {
         self.entries[key].woken
     }
 
-    /// (3) Removes an entry and reports whether (and how) it had been woken.
-    pub(crate) fn remove(&mut self, key: WaiterKey) -> Option<Wakeup> {
+    /// (3) Removes an entry: reports whether (and how) it had been woken, and hands back
+    /// its waker (if it was not woken) for the caller to drop after unlocking.
+    #[must_use = "the removed waker is dropped after the channel's lock is released"]
+    pub(crate) fn remove(&mut self, key: WaiterKey) -> Removed {
         let entry = self.entries.remove(key);
         if entry.woken.is_none() {
             self.stale += 1;
             self.compact();
         }
-        entry.woken
+        Removed {
+            woken: entry.woken,
+            waker: entry.waker,
+        }
     }
 
     /// (2) Wakes the first waiting entry: marks it and returns its waker.
@@ -196,14 +221,37 @@ mod tests {
         let a = queue.insert(waker.clone(), false);
         let b = queue.insert(waker.clone(), false);
         let c = queue.insert(waker.clone(), true);
-        assert_eq!(queue.remove(b), None);
+        let removed = queue.remove(b);
+        assert_eq!(removed.woken, None);
+        assert!(removed.waker.is_some(), "handed back, not dropped");
         queue.wake_one().unwrap().wake();
-        assert_eq!(queue.remove(c), Some(Wakeup::One));
+        assert_eq!(queue.remove(c).woken, Some(Wakeup::One));
         queue.wake_one().unwrap().wake();
-        assert_eq!(queue.remove(a), Some(Wakeup::One));
+        assert_eq!(queue.remove(a).woken, Some(Wakeup::One));
         assert!(queue.wake_one().is_none());
         assert!(!queue.has_waiting());
         assert_eq!(counter.wakes(), 2);
+    }
+
+    #[test]
+    fn register_hands_back_the_waker_it_replaces() {
+        let mut queue = WaiterQueue::new();
+        let (a, a_counter) = counting_waker();
+        let (b, _) = counting_waker();
+        let mut slot = None;
+        assert!(queue.register(&mut slot, &a, false).is_none());
+        assert!(
+            queue.register(&mut slot, &a, false).is_none(),
+            "same task: kept"
+        );
+        let replaced = queue.register(&mut slot, &b, false);
+        assert!(replaced.is_some_and(|old| old.will_wake(&a)));
+        assert_eq!(
+            a_counter.live_references(),
+            2,
+            "counter + `a`: nothing left inside"
+        );
+        assert!(queue.wake_one().is_some_and(|waker| waker.will_wake(&b)));
     }
 
     #[test]
@@ -213,7 +261,7 @@ mod tests {
         let keep = queue.insert(waker.clone(), false);
         for _ in 0..1000 {
             let key = queue.insert(waker.clone(), false);
-            queue.remove(key);
+            drop(queue.remove(key));
         }
         assert!(
             queue.order.len() < 40,
@@ -222,6 +270,6 @@ mod tests {
         );
         assert!(queue.has_waiting());
         assert_eq!(queue.wake_all().len(), 1);
-        assert_eq!(queue.remove(keep), Some(Wakeup::All));
+        assert_eq!(queue.remove(keep).woken, Some(Wakeup::All));
     }
 }

@@ -14,14 +14,12 @@
 //! ```
 //!
 //! ```
-//! use wakewire_core::BlockOn;
-//! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_channel::watch;
 //!
 //! let (tx, mut rx) = watch::channel("starting");
 //! tx.send("running").unwrap();
 //! tx.send("ready").unwrap(); // overwrites "running": only the latest is kept
-//! LocalExecutor::new().block_on(async {
+//! wakewire_core::block_on(async {
 //!     rx.changed().await.unwrap();
 //!     assert_eq!(*rx.borrow_and_update(), "ready");
 //!     drop(tx);
@@ -39,11 +37,11 @@ use std::ops::Deref;
 use crate::error::SendError;
 use crate::sync::{lock, read, write, Arc, Mutex, RwLock, RwLockReadGuard};
 use crate::waiters::WaiterQueue;
-use crate::wake::wake_all;
+use crate::wake::{wake, OnPanic};
 
 /// Creates a watch channel holding `initial` (version 0, which receivers count as seen).
 pub fn channel<T>(initial: T) -> (Sender<T>, Receiver<T>) {
-    let shared = Arc::new(Shared {
+    let channel = Arc::new(Channel {
         value: RwLock::new(initial),
         state: Mutex::new(State {
             version: 0,
@@ -54,15 +52,18 @@ pub fn channel<T>(initial: T) -> (Sender<T>, Receiver<T>) {
     });
     (
         Sender {
-            shared: shared.clone(),
+            channel: channel.clone(),
         },
-        Receiver::new(shared, 0),
+        Receiver::new(channel, 0),
     )
 }
 
+/// What the sender and the receivers of one watch channel share: the latest value, and
+/// its version with the waiting receivers.
+///
 /// Lock order: `value` before `state`. The version only changes while the value is
 /// write-locked, so a reader holding the read lock sees a value and version that match.
-struct Shared<T> {
+struct Channel<T> {
     value: RwLock<T>,
     state: Mutex<State>,
 }
@@ -74,7 +75,7 @@ struct State {
     waiters: WaiterQueue,
 }
 
-impl<T> Shared<T> {
+impl<T> Channel<T> {
     /// (1) Replaces the value through `update`, bumps the version, wakes every waiter.
     fn publish<R>(&self, update: impl FnOnce(&mut T) -> R) -> R {
         let (result, wakers) = {
@@ -84,14 +85,14 @@ impl<T> Shared<T> {
             state.version += 1;
             (result, state.waiters.wake_all())
         };
-        wake_all(wakers);
+        wake(OnPanic::Resume, wakers);
         result
     }
 }
 
 /// The one producer of a [`watch`](self) channel.
 pub struct Sender<T> {
-    shared: Arc<Shared<T>>,
+    channel: Arc<Channel<T>>,
 }
 
 impl<T> Sender<T> {
@@ -105,7 +106,7 @@ impl<T> Sender<T> {
     ///
     /// Propagates the first panic of a receiver's waker, after waking all the others.
     pub fn send(&self, value: T) -> Result<(), SendError<T>> {
-        if lock(&self.shared.state).receivers == 0 {
+        if lock(&self.channel.state).receivers == 0 {
             return Err(SendError(value));
         }
         self.send_replace(value);
@@ -114,8 +115,12 @@ impl<T> Sender<T> {
 
     /// Stores `value` even if no receiver exists, notifies receivers, and returns the
     /// value it replaced.
+    ///
+    /// # Panics
+    ///
+    /// As [`send`](Self::send).
     pub fn send_replace(&self, value: T) -> T {
-        self.shared
+        self.channel
             .publish(|current| std::mem::replace(current, value))
     }
 
@@ -124,9 +129,10 @@ impl<T> Sender<T> {
     /// # Panics
     ///
     /// If `modify` panics the panic propagates and receivers are not notified; the value is
-    /// left as `modify` left it.
+    /// left as `modify` left it. A panic of a receiver's waker propagates as in
+    /// [`send`](Self::send).
     pub fn send_modify(&self, modify: impl FnOnce(&mut T)) {
-        self.shared.publish(modify);
+        self.channel.publish(modify);
     }
 
     /// Reads the latest value.
@@ -135,20 +141,20 @@ impl<T> Sender<T> {
     /// thread (that would deadlock), nor across an `.await`.
     pub fn borrow(&self) -> Ref<'_, T> {
         Ref {
-            guard: read(&self.shared.value),
+            guard: read(&self.channel.value),
         }
     }
 
     /// A new receiver that counts the current value as seen.
     pub fn subscribe(&self) -> Receiver<T> {
-        let mut state = lock(&self.shared.state);
+        let mut state = lock(&self.channel.state);
         state.receivers += 1;
-        Receiver::new(self.shared.clone(), state.version)
+        Receiver::new(self.channel.clone(), state.version)
     }
 
     /// How many receivers exist.
     pub fn receiver_count(&self) -> usize {
-        lock(&self.shared.state).receivers
+        lock(&self.channel.state).receivers
     }
 
     /// Whether every receiver is gone.
@@ -161,11 +167,12 @@ impl<T> Drop for Sender<T> {
     /// (3) Wakes every waiting receiver so it sees the end.
     fn drop(&mut self) {
         let wakers = {
-            let mut state = lock(&self.shared.state);
+            let mut state = lock(&self.channel.state);
             state.sender_gone = true;
             state.waiters.wake_all()
         };
-        wake_all(wakers);
+        // A destructor: a panic of a receiver's waker is disposed of.
+        wake(OnPanic::Dispose, wakers);
     }
 }
 

@@ -1,15 +1,20 @@
-//! C7 (channel part): a panicking waker registered next to well-behaved ones. The channel
-//! stays usable, every good waker of the batch is still woken, and no value is lost.
+//! A panicking waker registered next to well-behaved ones. The channel stays usable, every
+//! good waker of the batch is still woken, and no value is lost. The panic follows core's
+//! `wake_all` policy: an operation the user called (a send, `close`, `notify_*`) resumes it
+//! in the caller; a destructor, and a receive that must return its value, dispose of it
+//! (with `drop_payload`, so even a payload that panics when dropped goes no further).
 #![cfg(not(loom))]
 
 mod util;
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::Ordering;
-use std::task::{Poll, RawWaker, RawWakerVTable, Waker};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, RawWaker, RawWakerVTable, Wake, Waker};
 
 use util::{counting_waker, panicking_waker, poll_once, WakeCounter};
-use wakewire_reactor_channel::{broadcast, mpsc, Notify, SendError};
+use wakewire_core::waker::wake_source;
+use wakewire_reactor_channel::{broadcast, mpsc, oneshot, watch, Notify, RecvError, SendError};
 
 fn good_wakers(n: usize) -> Vec<(Waker, WakeCounter)> {
     (0..n).map(|_| counting_waker()).collect()
@@ -219,4 +224,156 @@ fn fault_panic_in_waker_clone_while_requeueing_a_sender() {
     assert_eq!(other_counter.wakes(), 1);
     assert_eq!(poll_once(&mut second, &other), Poll::Ready(Ok(())));
     assert_eq!(rx.try_recv(), Ok(2));
+}
+
+/// A waker whose `wake` panics with a payload that panics again when it is dropped.
+fn grenade_waker() -> (Waker, Arc<AtomicUsize>) {
+    struct Grenade;
+    impl Drop for Grenade {
+        fn drop(&mut self) {
+            panic!("this panic payload panics when dropped");
+        }
+    }
+    struct Thrower(Arc<AtomicUsize>);
+    impl Wake for Thrower {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            panic::panic_any(Grenade);
+        }
+    }
+    let attempts = Arc::new(AtomicUsize::new(0));
+    (Waker::from(Arc::new(Thrower(attempts.clone()))), attempts)
+}
+
+#[test]
+fn fault_panic_in_waker_receive_disposes_of_a_payload_that_panics_on_drop() {
+    let (tx, mut rx) = mpsc::bounded(1);
+    tx.try_send(0u32).unwrap();
+    let (bad, bad_attempts) = grenade_waker();
+    let (good, good_counter) = counting_waker();
+    let mut first = tx.send(1);
+    let mut second = tx.send(2);
+    assert!(poll_once(&mut first, &bad).is_pending());
+    assert!(poll_once(&mut second, &good).is_pending());
+    let received = panic::catch_unwind(AssertUnwindSafe(|| rx.try_recv()));
+    assert_eq!(
+        received.ok(),
+        Some(Ok(0)),
+        "the receive returned its value; nothing unwound out of it"
+    );
+    assert_eq!(bad_attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        good_counter.wakes(),
+        1,
+        "the slot passed on to the next sender"
+    );
+    drop(first);
+    assert_eq!(poll_once(&mut second, &good), Poll::Ready(Ok(())));
+}
+
+#[test]
+fn fault_panic_in_waker_destructors_dispose_of_the_panic() {
+    // The last mpsc sender wakes a receiver whose waker panics.
+    let (tx, mut rx) = mpsc::unbounded::<u8>();
+    let (bad, bad_attempts) = panicking_waker();
+    let mut recv = rx.recv();
+    assert!(poll_once(&mut recv, &bad).is_pending());
+    assert!(panic::catch_unwind(AssertUnwindSafe(move || drop(tx))).is_ok());
+    assert_eq!(bad_attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(poll_once(&mut recv, &bad), Poll::Ready(Err(RecvError)));
+    drop(recv);
+
+    // The mpsc receiver goes away while senders wait, one with a panicking waker.
+    let (tx, rx) = mpsc::bounded::<u8>(1);
+    tx.try_send(0).unwrap();
+    let (good, good_counter) = counting_waker();
+    let mut sends = [tx.send(1), tx.send(2)];
+    assert!(poll_once(&mut sends[0], &bad).is_pending());
+    assert!(poll_once(&mut sends[1], &good).is_pending());
+    assert!(panic::catch_unwind(AssertUnwindSafe(move || drop(rx))).is_ok());
+    assert_eq!(good_counter.wakes(), 1);
+    assert_eq!(
+        poll_once(&mut sends[1], &good),
+        Poll::Ready(Err(SendError(2)))
+    );
+    drop(sends);
+
+    // The oneshot sender goes away unsent.
+    let (tx, mut rx) = oneshot::channel::<u8>();
+    assert!(poll_once(&mut rx, &bad).is_pending());
+    assert!(panic::catch_unwind(AssertUnwindSafe(move || drop(tx))).is_ok());
+    assert_eq!(poll_once(&mut rx, &good), Poll::Ready(Err(RecvError)));
+
+    // The last broadcast and watch senders go away: every good receiver is still woken.
+    let (tx, first) = broadcast::channel::<u8>(2);
+    let mut receivers: Vec<_> = (0..3).map(|_| tx.subscribe()).collect();
+    receivers.push(first);
+    let (good, good_counter) = counting_waker();
+    let mut recvs: Vec<_> = receivers.iter_mut().map(|rx| rx.recv()).collect();
+    for (i, recv) in recvs.iter_mut().enumerate() {
+        let waker = if i == 1 { &bad } else { &good };
+        assert!(poll_once(recv, waker).is_pending());
+    }
+    assert!(panic::catch_unwind(AssertUnwindSafe(move || drop(tx))).is_ok());
+    assert_eq!(good_counter.wakes(), 3);
+    drop(recvs);
+
+    let (tx, mut rx) = watch::channel(0u8);
+    let mut other = rx.clone();
+    let (good, good_counter) = counting_waker();
+    let mut bad_change = rx.changed();
+    let mut good_change = other.changed();
+    assert!(poll_once(&mut bad_change, &bad).is_pending());
+    assert!(poll_once(&mut good_change, &good).is_pending());
+    assert!(panic::catch_unwind(AssertUnwindSafe(move || drop(tx))).is_ok());
+    assert_eq!(good_counter.wakes(), 1);
+    assert_eq!(
+        poll_once(&mut good_change, &good),
+        Poll::Ready(Err(RecvError))
+    );
+}
+
+#[test]
+fn fault_panic_in_waker_dropped_chosen_waiter_passes_on_without_panicking() {
+    let notify = Notify::new();
+    let (bad, bad_attempts) = panicking_waker();
+    let (good, good_counter) = counting_waker();
+    let mut chosen = notify.notified();
+    let mut broken = notify.notified();
+    let mut last = notify.notified();
+    assert!(poll_once(&mut chosen, &good).is_pending());
+    assert!(poll_once(&mut broken, &bad).is_pending());
+    assert!(poll_once(&mut last, &good).is_pending());
+    notify.notify_one(); // chooses `chosen`
+    assert_eq!(good_counter.wakes(), 1);
+    // `chosen` goes away unpolled: the notification passes to `broken`, whose waker
+    // panics, then on to `last`. The destructor does not unwind.
+    assert!(panic::catch_unwind(AssertUnwindSafe(move || drop(chosen))).is_ok());
+    assert_eq!(bad_attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(good_counter.wakes(), 2);
+    assert_eq!(poll_once(&mut last, &good), Poll::Ready(()));
+}
+
+#[test]
+fn channel_wakes_name_their_source() {
+    struct Recorder(Mutex<Vec<Option<&'static str>>>);
+    impl Wake for Recorder {
+        fn wake(self: Arc<Self>) {
+            self.0.lock().unwrap().push(wake_source());
+        }
+    }
+    let recorder = Arc::new(Recorder(Mutex::new(Vec::new())));
+    let waker = Waker::from(recorder.clone());
+    let (tx, mut rx) = mpsc::unbounded::<u8>();
+    let mut recv = rx.recv();
+    assert!(poll_once(&mut recv, &waker).is_pending());
+    tx.try_send(1).unwrap();
+    let notify = Notify::new();
+    let mut notified = notify.notified();
+    assert!(poll_once(&mut notified, &waker).is_pending());
+    notify.notify_waiters();
+    assert_eq!(
+        *recorder.0.lock().unwrap(),
+        [Some("channel"), Some("channel")]
+    );
 }

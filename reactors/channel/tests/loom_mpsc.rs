@@ -1,4 +1,4 @@
-//! A8: loom models of mpsc closing and capacity. The receiver sees every sent value, then
+//! Loom models of mpsc closing and capacity. The receiver sees every sent value, then
 //! `Closed` exactly once; a sender blocked on capacity is woken when a slot frees. The
 //! blocking methods park loom threads, so a lost wakeup shows up as a loom deadlock.
 //!

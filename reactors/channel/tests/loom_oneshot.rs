@@ -1,4 +1,4 @@
-//! A7: loom models of the waker-slot protocol as the oneshot uses it (register, then
+//! Loom models of the waker-slot protocol as the oneshot uses it (register, then
 //! check, racing a send or a drop on another thread), and of a panicking waker in the slot.
 //!
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 CARGO_TARGET_DIR=target/loom \

@@ -1,4 +1,4 @@
-//! D4: polling a channel future again after it returned `Ready` has the documented result.
+//! Polling a channel future again after it returned `Ready` has the documented result.
 #![cfg(not(loom))]
 
 mod util;

@@ -1,4 +1,4 @@
-//! D2: capacity 0 is rejected with a documented panic (this crate has no rendezvous
+//! Capacity 0 is rejected with a documented panic (this crate has no rendezvous
 //! channel), for mpsc and broadcast alike; capacity 1 is the smallest that works.
 #![cfg(not(loom))]
 

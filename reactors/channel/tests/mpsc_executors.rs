@@ -6,7 +6,8 @@
 mod util;
 
 use futures_util::{SinkExt, StreamExt};
-use util::{yield_now, LocalBoxFuture, Spawner};
+use util::{LocalBoxFuture, Spawner};
+use wakewire_core::future::yield_now;
 use wakewire_reactor_channel::{mpsc, oneshot, RecvError};
 
 /// Three producers push 200 values each through bounded(2); the consumer checks count,

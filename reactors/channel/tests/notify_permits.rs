@@ -7,7 +7,8 @@ mod util;
 use std::rc::Rc;
 use std::task::Poll;
 
-use util::{counting_waker, poll_once, yield_now, LocalBoxFuture, Spawner};
+use util::{counting_waker, poll_once, LocalBoxFuture, Spawner};
+use wakewire_core::future::yield_now;
 use wakewire_reactor_channel::Notify;
 
 #[test]

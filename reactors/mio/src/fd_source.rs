@@ -1,7 +1,7 @@
 //! [`FdSource`]: a raw file descriptor as a `mio::event::Source`.
 
 use std::io::{self, Read, Write};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 use mio::event::Source;
 use mio::unix::SourceFd;
@@ -38,6 +38,12 @@ impl<T: AsRawFd> FdSource<T> {
 impl<T: AsRawFd> AsRawFd for FdSource<T> {
     fn as_raw_fd(&self) -> RawFd {
         self.0.as_raw_fd()
+    }
+}
+
+impl<T: AsRawFd + AsFd> AsFd for FdSource<T> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.0.as_fd()
     }
 }
 

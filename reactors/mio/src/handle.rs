@@ -1,109 +1,61 @@
-//! [`Handle`]: how sources find their reactor, and the lazily started global reactor.
+//! [`Handle`]: a reference to a reactor, through which sources register with it.
 
 use std::fmt;
-use std::io;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-use std::thread;
-use std::time::Duration;
+use std::sync::Arc;
 
-use mio::event::Source;
-use mio::Interest;
+use crate::metrics::ReactorMetrics;
+use crate::reactor_state::ReactorState;
 
-use crate::reactor::{Reactor, ReactorMetrics, Shared};
-use crate::registration::Registration;
-
-/// A cheap, `Send + Sync` reference to a [`Reactor`], used to register sources with it.
+/// A cheap, `Send + Sync` reference to a [`Reactor`](crate::Reactor), used to register
+/// sources with it.
 ///
 /// Every I/O type has a constructor taking a handle (`*_with`); the plain constructors use
-/// [`Handle::global`].
+/// [`Handle::current`]: the reactor the executor of this thread drives (its park made it
+/// current), or else [`Handle::global`], a reactor on its own thread.
 ///
 /// A handle keeps the reactor's registry (a duplicate of its epoll descriptor) and its
-/// wake eventfd open until the last handle is dropped, even after the [`Reactor`] itself
+/// wake eventfd open until the last handle is dropped, even after the `Reactor` itself
 /// is gone; registering through it then fails with
 /// [`ReactorShutdown`](crate::ReactorShutdown).
+///
+/// Two handles are equal when they refer to the same reactor.
 #[derive(Clone)]
 pub struct Handle {
-    shared: Arc<Shared>,
+    state: Arc<ReactorState>,
 }
 
-static GLOBAL: OnceLock<Handle> = OnceLock::new();
-static GLOBAL_INIT: Mutex<()> = Mutex::new(());
-
 impl Handle {
-    pub(crate) fn from_shared(shared: Arc<Shared>) -> Handle {
-        Handle { shared }
+    pub(crate) fn from_state(state: Arc<ReactorState>) -> Handle {
+        Handle { state }
     }
 
-    /// The process-wide default reactor, started on its own thread on first use.
-    ///
-    /// That thread (`wakewire-mio`) turns the reactor forever, so I/O types created
-    /// through this handle make progress under any executor, with no setup.
-    ///
-    /// # Errors
-    ///
-    /// Creating the reactor or its thread failed (for example no file descriptor left);
-    /// the next call tries again.
-    pub fn global() -> io::Result<Handle> {
-        if let Some(handle) = GLOBAL.get() {
-            return Ok(handle.clone());
-        }
-        // One initializer at a time, so two racing first uses start one thread.
-        let _init = GLOBAL_INIT.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(handle) = GLOBAL.get() {
-            return Ok(handle.clone());
-        }
-        let mut reactor = Reactor::new()?;
-        let handle = reactor.handle();
-        thread::Builder::new()
-            .name("wakewire-mio".into())
-            .spawn(move || loop {
-                if let Err(err) = reactor.turn(None) {
-                    // epoll_wait only fails on EINTR (handled in `turn`) or a broken
-                    // epoll fd; back off rather than spin.
-                    eprintln!("wakewire-mio: reactor turn failed: {err}");
-                    thread::sleep(Duration::from_millis(10));
-                }
-            })?;
-        Ok(GLOBAL.get_or_init(|| handle).clone())
-    }
-
-    /// Registers `source` for `interest`; its events reach the returned [`Registration`].
-    ///
-    /// Most code never calls this: the I/O types and [`Async`](crate::Async) do.
-    ///
-    /// # Errors
-    ///
-    /// - `AlreadyExists` if the same file descriptor is already registered with this
-    ///   reactor (the first registration keeps working);
-    /// - [`ReactorShutdown`](crate::ReactorShutdown) if the reactor was dropped;
-    /// - any other error of `epoll_ctl`.
-    pub fn register<S: Source + ?Sized>(
-        &self,
-        source: &mut S,
-        interest: Interest,
-    ) -> io::Result<Registration> {
-        Registration::new(self.clone(), source, interest)
+    pub(crate) fn state(&self) -> &Arc<ReactorState> {
+        &self.state
     }
 
     /// The reactor's counters.
     pub fn metrics(&self) -> ReactorMetrics {
-        self.shared.metrics()
+        self.state.metrics()
     }
 
     /// Makes the reactor's current or next blocking turn return.
     pub fn unpark(&self) {
-        self.shared.unpark();
-    }
-
-    pub(crate) fn shared(&self) -> &Arc<Shared> {
-        &self.shared
+        self.state.unpark();
     }
 }
+
+impl PartialEq for Handle {
+    fn eq(&self, other: &Handle) -> bool {
+        Arc::ptr_eq(&self.state, &other.state)
+    }
+}
+
+impl Eq for Handle {}
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Handle")
-            .field("metrics", &self.shared.metrics())
+            .field("metrics", &self.state.metrics())
             .finish()
     }
 }

@@ -1,6 +1,7 @@
 //! [`Registration`]: one source's entry in a reactor, and the readiness loop of every leaf.
 
 use std::fmt;
+use std::future::poll_fn;
 use std::io;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -10,43 +11,73 @@ use mio::{Interest, Token};
 
 use crate::error::{not_registered, shutdown_error};
 use crate::handle::Handle;
-use crate::readiness::Direction;
-use crate::scheduled_io::{ReadyEvent, ScheduledIo};
+use crate::io_state::{IoState, ReadyEvent, Waiter};
+use crate::readiness::{Direction, Readiness};
 
-/// A source registered with a reactor: its token, readiness and per-direction wakers.
+impl Handle {
+    /// Registers `source` for `interest`; its events reach the returned [`Registration`].
+    ///
+    /// Most code never calls this: the I/O types and [`Async`](crate::Async) do.
+    ///
+    /// # Errors
+    ///
+    /// - `AlreadyExists` if the same file descriptor is already registered with this
+    ///   reactor (the first registration keeps working);
+    /// - [`ReactorShutdown`](crate::ReactorShutdown) if the reactor was dropped;
+    /// - any other error of `epoll_ctl`.
+    pub fn register<S: Source + ?Sized>(
+        &self,
+        source: &mut S,
+        interest: Interest,
+    ) -> io::Result<Registration> {
+        Registration::new(self.clone(), source, interest)
+    }
+}
+
+/// A source registered with a reactor: its token, readiness and waiters.
 ///
 /// Dropping a `Registration` removes it from the reactor's table (events still queued for
 /// its token are dropped as stale). The source itself must be deregistered with
 /// [`deregister`](Self::deregister) before it is closed; the I/O types of this crate do
 /// both when dropped.
+///
+/// # Wakeups
+///
+/// Each direction (read, write) has two kinds of waiters, both woken by the next event
+/// of that direction, by [`deregister`](Self::deregister) and by the reactor's drop:
+/// - one **poll waker**, stored by [`poll_ready`](Self::poll_ready) and
+///   [`poll_io`](Self::poll_io): the latest call's waker replaces the previous one, so
+///   only one task at a time may wait through them;
+/// - any number of **waiting futures** ([`ready`](Self::ready) and the async methods of
+///   the I/O types), each with its own entry, in arrival order.
 pub struct Registration {
     handle: Handle,
-    io: Arc<ScheduledIo>,
+    io: Arc<IoState>,
     token: Token,
     registered: bool,
 }
 
 impl Registration {
-    pub(crate) fn new<S: Source + ?Sized>(
+    fn new<S: Source + ?Sized>(
         handle: Handle,
         source: &mut S,
         interest: Interest,
     ) -> io::Result<Registration> {
-        let io = Arc::new(ScheduledIo::new());
-        let shared = handle.shared();
+        let io = Arc::new(IoState::new());
+        let state = handle.state();
         let token = {
-            let mut registrations = shared.registrations();
-            if registrations.closed {
+            let mut tokens = state.tokens();
+            if tokens.closed {
                 return Err(shutdown_error());
             }
             // In the table before epoll knows the token, so its first event finds it.
-            match registrations.insert(Arc::clone(&io)) {
+            match tokens.insert(Arc::clone(&io)) {
                 Some((_, token)) => token,
                 None => return Err(io::Error::other("too many registrations in one reactor")),
             }
         };
-        if let Err(err) = shared.registry.register(source, token, interest) {
-            shared.registrations().remove(token);
+        if let Err(err) = state.registry.register(source, token, interest) {
+            state.tokens().remove(token);
             return Err(err);
         }
         Ok(Registration {
@@ -63,7 +94,7 @@ impl Registration {
     }
 
     /// The readiness flags currently set (for tests and diagnostics).
-    pub fn readiness(&self) -> crate::Readiness {
+    pub fn readiness(&self) -> Readiness {
         self.io.readiness()
     }
 
@@ -76,8 +107,9 @@ impl Registration {
     ///
     /// # Wakeups
     ///
-    /// The waker of the latest call (per direction) is stored and woken by the next event
-    /// for that direction, or when the reactor shuts down or the source is deregistered.
+    /// Stores the waker of the latest call in the direction's one poll slot, replacing
+    /// the previous caller's: for one waiting task per direction. Tasks that share a
+    /// direction use [`ready`](Self::ready) instead.
     ///
     /// # Errors
     ///
@@ -89,6 +121,22 @@ impl Registration {
         direction: Direction,
     ) -> Poll<io::Result<ReadyEvent>> {
         self.io.poll_ready(cx, direction)
+    }
+
+    /// Waits until `direction` is ready.
+    ///
+    /// # Wakeups
+    ///
+    /// The future has its own place in the direction's queue, woken by the next event
+    /// with every other waiter: any number of tasks can wait at once. Dropping it leaves
+    /// the queue.
+    ///
+    /// # Errors
+    ///
+    /// As [`poll_ready`](Self::poll_ready).
+    pub async fn ready(&self, direction: Direction) -> io::Result<ReadyEvent> {
+        let mut waiter = Waiter::new(&self.io, direction);
+        poll_fn(|cx| waiter.poll_ready(cx)).await
     }
 
     /// Forgets the readiness in `event` after an operation returned `WouldBlock` (unless a
@@ -111,7 +159,7 @@ impl Registration {
     ///
     /// # Wakeups
     ///
-    /// As [`poll_ready`](Self::poll_ready).
+    /// As [`poll_ready`](Self::poll_ready): one poll waker per direction.
     ///
     /// # Errors
     ///
@@ -120,22 +168,25 @@ impl Registration {
         &self,
         cx: &mut Context<'_>,
         direction: Direction,
-        mut op: impl FnMut() -> io::Result<R>,
+        op: impl FnMut() -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        loop {
-            let event = match self.io.poll_ready(cx, direction) {
-                Poll::Ready(Ok(event)) => event,
-                Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
-                Poll::Pending => return Poll::Pending,
-            };
-            match op() {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    self.io.clear_readiness(event);
-                }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                result => return Poll::Ready(result),
-            }
-        }
+        self.run(|| self.io.poll_ready(cx, direction), op, |_| false)
+    }
+
+    /// [`poll_io`](Self::poll_io) for a future that may share the direction with others:
+    /// it waits through `waiter`, its own place in the direction's queue.
+    pub(crate) fn poll_io_queued<R>(
+        &self,
+        cx: &mut Context<'_>,
+        waiter: &mut Waiter<'_>,
+        op: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.run(|| waiter.poll_ready(cx), op, |_| false)
+    }
+
+    /// A place in the queue of `direction`, for [`poll_io_queued`](Self::poll_io_queued).
+    pub(crate) fn waiter(&self, direction: Direction) -> Waiter<'_> {
+        Waiter::new(&self.io, direction)
     }
 
     /// [`poll_io`](Self::poll_io) for byte-stream sockets, whose reads and writes are
@@ -148,24 +199,41 @@ impl Registration {
         cx: &mut Context<'_>,
         direction: Direction,
         len: usize,
-        mut op: impl FnMut() -> io::Result<usize>,
+        op: impl FnMut() -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
+        self.run(
+            || self.io.poll_ready(cx, direction),
+            op,
+            |&n| n > 0 && n < len,
+        )
+    }
+
+    /// The readiness loop: wait with `ready`, run `op`; on `WouldBlock` clear and wait
+    /// again, on `Interrupted` retry; a result that `is_short` also clears the edges.
+    fn run<R>(
+        &self,
+        mut ready: impl FnMut() -> Poll<io::Result<ReadyEvent>>,
+        mut op: impl FnMut() -> io::Result<R>,
+        is_short: impl Fn(&R) -> bool,
+    ) -> Poll<io::Result<R>> {
         loop {
-            let event = match self.io.poll_ready(cx, direction) {
+            let event = match ready() {
                 Poll::Ready(Ok(event)) => event,
                 Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
                 Poll::Pending => return Poll::Pending,
             };
             match op() {
-                Ok(n) if n > 0 && n < len => {
-                    self.io.clear_edges(event);
-                    return Poll::Ready(Ok(n));
+                Ok(value) => {
+                    if is_short(&value) {
+                        self.io.clear_edges(event);
+                    }
+                    return Poll::Ready(Ok(value));
                 }
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
                     self.io.clear_readiness(event);
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                result => return Poll::Ready(result),
+                Err(err) => return Poll::Ready(Err(err)),
             }
         }
     }
@@ -185,7 +253,7 @@ impl Registration {
             return Err(not_registered("reregister"));
         }
         self.handle
-            .shared()
+            .state()
             .registry
             .reregister(source, self.token, interest)
     }
@@ -200,15 +268,18 @@ impl Registration {
         if !self.registered {
             return Err(not_registered("deregister"));
         }
-        self.handle.shared().registry.deregister(source)?;
+        self.handle.state().registry.deregister(source)?;
         self.remove();
-        self.io.deregistered();
+        let mut wakers = Vec::new();
+        self.io.deregistered(&mut wakers);
+        self.handle.state().wake(&mut wakers);
         Ok(())
     }
 
     fn remove(&mut self) {
         if std::mem::take(&mut self.registered) {
-            self.handle.shared().registrations().remove(self.token);
+            let removed = self.handle.state().tokens().remove(self.token);
+            drop(removed); // after unlocking
         }
     }
 }

@@ -4,15 +4,16 @@
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll};
 
 use mio::event::Source;
 use mio::Interest;
 
 use crate::handle::Handle;
+use crate::io_state::{ReadyEvent, Waiter};
 use crate::readiness::Direction;
 use crate::registration::Registration;
-use crate::scheduled_io::ReadyEvent;
 
 /// A non-blocking source registered with a reactor: the generic leaf behind every I/O type
 /// of this crate, and the way to use any other `mio::event::Source` or raw fd
@@ -24,7 +25,7 @@ use crate::scheduled_io::ReadyEvent;
 /// ```
 /// use std::io::{Read, Write};
 /// use std::os::unix::net::UnixStream;
-/// use futures_executor::block_on;
+/// use wakewire_core::block_on;
 /// use wakewire_reactor_mio::{Async, FdSource};
 ///
 /// let (a, mut b) = UnixStream::pair()?;
@@ -39,8 +40,11 @@ use crate::scheduled_io::ReadyEvent;
 ///
 /// # Wakeups
 ///
-/// Each direction (read, write) keeps the waker of its latest poll; the reactor wakes it
-/// on the next event of that direction, or with an error when the reactor is dropped.
+/// The futures ([`readable`](Self::readable), [`read_with`](Self::read_with), ...) each
+/// wait in their own place of the direction's queue: any number of tasks can wait on one
+/// source, and the next event of the direction wakes all of them. The `poll_*` functions
+/// and the `futures-io` impls keep one waker per direction, the latest caller's. All are
+/// woken with an error when the reactor is dropped.
 ///
 /// # Dropping
 ///
@@ -51,13 +55,14 @@ pub struct Async<T: Source> {
 }
 
 impl<T: Source> Async<T> {
-    /// Registers `io` for reading and writing with the [global](Handle::global) reactor.
+    /// Registers `io` for reading and writing with the [current](Handle::current) reactor.
     ///
     /// # Errors
     ///
-    /// As [`Handle::register`]; also if the global reactor could not be started.
+    /// As [`Handle::register`]; also if there is no current reactor and the global one
+    /// could not be started.
     pub fn new(io: T) -> io::Result<Async<T>> {
-        Async::with_handle(io, &Handle::global()?)
+        Async::with_handle(io, &Handle::current()?)
     }
 
     /// Registers `io` for reading and writing with the reactor of `handle`.
@@ -110,6 +115,11 @@ impl<T: Source> Async<T> {
     /// Pass the event to [`Registration::clear_readiness`] when the operation you then
     /// tried returned `WouldBlock`, or use [`poll_read_with`](Self::poll_read_with).
     ///
+    /// # Wakeups
+    ///
+    /// One waker per direction: the latest call's replaces the previous caller's (see
+    /// [`Registration::poll_ready`]).
+    ///
     /// # Errors
     ///
     /// As [`Registration::poll_ready`].
@@ -123,23 +133,37 @@ impl<T: Source> Async<T> {
 
     /// Waits until the source is readable.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see [`Registration::ready`]): any number
+    /// of tasks may wait at once.
+    ///
     /// # Errors
     ///
     /// As [`Registration::poll_ready`].
     pub async fn readable(&self) -> io::Result<ReadyEvent> {
-        poll_fn(|cx| self.poll_ready(cx, Direction::Read)).await
+        self.registration.ready(Direction::Read).await
     }
 
     /// Waits until the source is writable.
+    ///
+    /// # Wakeups
+    ///
+    /// As [`readable`](Self::readable), in the write queue.
     ///
     /// # Errors
     ///
     /// As [`Registration::poll_ready`].
     pub async fn writable(&self) -> io::Result<ReadyEvent> {
-        poll_fn(|cx| self.poll_ready(cx, Direction::Write)).await
+        self.registration.ready(Direction::Write).await
     }
 
     /// Runs the read-side operation `op` until it does not return `WouldBlock`.
+    ///
+    /// # Wakeups
+    ///
+    /// As [`poll_ready`](Self::poll_ready): one waker per direction. Tasks that share a
+    /// direction use [`read_with`](Self::read_with).
     ///
     /// # Errors
     ///
@@ -156,6 +180,10 @@ impl<T: Source> Async<T> {
 
     /// Runs the write-side operation `op` until it does not return `WouldBlock`.
     ///
+    /// # Wakeups
+    ///
+    /// As [`poll_read_with`](Self::poll_read_with), in the write direction.
+    ///
     /// # Errors
     ///
     /// As [`poll_read_with`](Self::poll_read_with).
@@ -169,6 +197,10 @@ impl<T: Source> Async<T> {
     }
 
     /// [`poll_read_with`](Self::poll_read_with) for operations that need `&mut T`.
+    ///
+    /// # Wakeups
+    ///
+    /// As [`poll_read_with`](Self::poll_read_with).
     ///
     /// # Errors
     ///
@@ -184,6 +216,10 @@ impl<T: Source> Async<T> {
 
     /// [`poll_write_with`](Self::poll_write_with) for operations that need `&mut T`.
     ///
+    /// # Wakeups
+    ///
+    /// As [`poll_write_with`](Self::poll_write_with).
+    ///
     /// # Errors
     ///
     /// As [`poll_read_with`](Self::poll_read_with).
@@ -198,6 +234,11 @@ impl<T: Source> Async<T> {
 
     /// Waits for read readiness and runs `op` until it does not return `WouldBlock`.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue, as [`readable`](Self::readable): any
+    /// number of tasks may run operations on one source at once.
+    ///
     /// # Errors
     ///
     /// As [`poll_read_with`](Self::poll_read_with).
@@ -205,17 +246,51 @@ impl<T: Source> Async<T> {
     /// # Cancel safety
     ///
     /// Cancel safe if `op` is: nothing happens between its calls.
-    pub async fn read_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        poll_fn(|cx| self.poll_read_with(cx, &mut op)).await
+    pub async fn read_with<R>(&self, op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        self.queued_io(Direction::Read, op).await
     }
 
     /// Waits for write readiness and runs `op` until it does not return `WouldBlock`.
     ///
+    /// # Wakeups
+    ///
+    /// As [`read_with`](Self::read_with), in the write queue.
+    ///
     /// # Errors
     ///
     /// As [`poll_read_with`](Self::poll_read_with).
-    pub async fn write_with<R>(&self, mut op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
-        poll_fn(|cx| self.poll_write_with(cx, &mut op)).await
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe if `op` is.
+    pub async fn write_with<R>(&self, op: impl FnMut(&T) -> io::Result<R>) -> io::Result<R> {
+        self.queued_io(Direction::Write, op).await
+    }
+
+    async fn queued_io<R>(
+        &self,
+        direction: Direction,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> io::Result<R> {
+        let mut waiter = self.waiter(direction);
+        poll_fn(|cx| self.poll_queued(cx, &mut waiter, &mut op)).await
+    }
+
+    /// A place in the queue of `direction`, for [`poll_queued`](Self::poll_queued).
+    pub(crate) fn waiter(&self, direction: Direction) -> Waiter<'_> {
+        self.registration.waiter(direction)
+    }
+
+    /// Runs `op` whenever the direction of `waiter` is ready, until it does not return
+    /// `WouldBlock`, waiting through `waiter`'s place in the queue.
+    pub(crate) fn poll_queued<R>(
+        &self,
+        cx: &mut Context<'_>,
+        waiter: &mut Waiter<'_>,
+        mut op: impl FnMut(&T) -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        let io = self.get_ref();
+        self.registration.poll_io_queued(cx, waiter, || op(io))
     }
 }
 
@@ -236,5 +311,17 @@ impl<T: Source + fmt::Debug> fmt::Debug for Async<T> {
             .field("io", &self.io)
             .field("registration", &self.registration)
             .finish()
+    }
+}
+
+impl<T: Source + AsFd> AsFd for Async<T> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.get_ref().as_fd()
+    }
+}
+
+impl<T: Source + AsRawFd> AsRawFd for Async<T> {
+    fn as_raw_fd(&self) -> RawFd {
+        self.get_ref().as_raw_fd()
     }
 }

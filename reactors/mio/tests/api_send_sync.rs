@@ -41,4 +41,16 @@ fn futures_are_send() {
     let udp = UdpSocket::bind_with("127.0.0.1:0".parse().unwrap(), &handle).unwrap();
     let mut buf = [0; 4];
     send(&udp.recv_from(&mut buf));
+    send(&udp.send(b"x"));
+    let listener = TcpListener::bind_with("127.0.0.1:0".parse().unwrap(), &handle).unwrap();
+    send(&listener.accept());
+    send(&listener.incoming());
+    let (raw, _peer) = std::os::unix::net::UnixStream::pair().unwrap();
+    let source = Async::with_handle(FdSource::new(raw), &handle).unwrap();
+    send(&source.readable());
+    send(
+        &source
+            .registration()
+            .ready(wakewire_reactor_mio::Direction::Write),
+    );
 }

@@ -7,6 +7,7 @@
 mod util;
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::io::{self, ErrorKind};
 use std::net::SocketAddr;
 use std::os::unix::net::UnixDatagram as StdUnixDatagram;
@@ -62,20 +63,21 @@ fn fault_error_event_udp_refused_then_pending() {
     // The error is consumed: the next receive must wait (before the fix this poll never
     // returned — the watchdog fired).
     let before = wakes.wakes();
-    assert!(poll_once(socket.recv(&mut buf), &waker).is_pending());
-    assert!(poll_once(socket.recv(&mut buf), &waker).is_pending());
-    assert_eq!(wakes.wakes(), before, "nothing happened, nobody is woken");
+    let mut cx = Context::from_waker(&waker);
+    {
+        let mut receive = std::pin::pin!(socket.recv(&mut buf));
+        assert!(receive.as_mut().poll(&mut cx).is_pending());
+        assert!(receive.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(wakes.wakes(), before, "nothing happened, nobody is woken");
 
-    // Its waker is registered: a datagram from the (now open) peer port wakes it.
-    let peer = std::net::UdpSocket::bind(closed).expect("the closed port is free again");
-    peer.connect(socket.local_addr().unwrap()).unwrap();
-    peer.send(b"pong").unwrap();
-    reactor.turn(Some(Duration::from_secs(5))).unwrap();
-    assert_eq!(wakes.wakes(), before + 1, "the stored waker was woken once");
-    assert!(matches!(
-        poll_once(socket.recv(&mut buf), &waker),
-        Poll::Ready(Ok(4))
-    ));
+        // Its waker is queued: a datagram from the (now open) peer port wakes it.
+        let peer = std::net::UdpSocket::bind(closed).expect("the closed port is free again");
+        peer.connect(socket.local_addr().unwrap()).unwrap();
+        peer.send(b"pong").unwrap();
+        reactor.turn(Some(Duration::from_secs(5))).unwrap();
+        assert_eq!(wakes.wakes(), before + 1, "the queued waker was woken once");
+        assert!(matches!(receive.as_mut().poll(&mut cx), Poll::Ready(Ok(4))));
+    }
     assert_eq!(&buf[..4], b"pong");
 }
 

@@ -1,4 +1,4 @@
-//! C4: out of file descriptors, `accept` returns EMFILE to the caller and nothing spins;
+//! Out of file descriptors, `accept` returns EMFILE to the caller and nothing spins;
 //! constructors return errors; once fds are freed, accept resumes at once.
 //!
 //! The test re-runs this binary as a child process (only `fd_exhaustion_child`, with an

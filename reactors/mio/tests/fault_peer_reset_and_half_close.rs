@@ -1,4 +1,4 @@
-//! C3: a peer that resets (SO_LINGER=0) while one task reads and another writes, and a
+//! A peer that resets (SO_LINGER=0) while one task reads and another writes, and a
 //! peer that half-closes; both tasks resolve, with the documented results.
 
 mod util;

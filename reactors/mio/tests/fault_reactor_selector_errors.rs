@@ -1,4 +1,4 @@
-//! C2: a fake selector under the reactor injects EINTR, spurious events, duplicate events
+//! A fake selector under the reactor injects EINTR, spurious events, duplicate events
 //! and events for a deregistered token; the reactor shrugs them all off.
 
 mod util;

@@ -1,4 +1,4 @@
-//! C1: a scripted source under `Async` returns EINTR, WouldBlock, partial reads and
+//! A scripted source under `Async` returns EINTR, WouldBlock, partial reads and
 //! writes, a zero-byte write, a reset and EOF; the leaf futures turn each into the
 //! documented result, with no busy loop.
 

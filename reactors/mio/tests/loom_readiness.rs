@@ -1,5 +1,6 @@
-//! Loom models of the readiness protocol (`ScheduledIo`): A10 (edge and error events), the
-//! reactor part of A7, and the shutdown wakeup behind E6.
+//! Loom models of the readiness word (`IoState`): a stale clear never erases a newer
+//! event (edge and error events), the latest poll waker is the one woken, and a shutdown
+//! racing a poll never strands the task.
 //!
 //! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 CARGO_TARGET_DIR=target/loom \
 //!   cargo test -p wakewire-reactor-mio --release --test loom_readiness`
@@ -10,21 +11,21 @@ use std::task::{Context, Poll};
 use loom::sync::Arc;
 use loom::thread;
 use wakewire_core::waker::counting_waker;
-use wakewire_reactor_mio::scheduled_io::ScheduledIo;
+use wakewire_reactor_mio::io_state::IoState;
 use wakewire_reactor_mio::{Direction, Readiness};
 
 /// What the reactor thread does per event: set readiness, then wake the waiters.
-fn deliver(io: &ScheduledIo) {
+fn deliver(io: &IoState) {
     io.wake(Readiness::READABLE);
 }
 
-/// A10: a task that saw an old event and got `WouldBlock` clears readiness with the old
+/// A task that saw an old event and got `WouldBlock` clears readiness with the old
 /// tick while the reactor delivers a newer event. The newer event survives: after both,
 /// readiness is still set, and a re-poll by the task either sees it or was woken.
 #[test]
 fn loom_readiness_clear_vs_event() {
     loom::model(|| {
-        let io = Arc::new(ScheduledIo::new());
+        let io = Arc::new(IoState::new());
         deliver(&io); // the old event
         let (waker, wakes) = counting_waker();
         let mut cx = Context::from_waker(&waker);
@@ -50,13 +51,13 @@ fn loom_readiness_clear_vs_event() {
     });
 }
 
-/// A10 with an error event: every flag is set, the task's `WouldBlock` clears them all
+/// The same with an error event: every flag is set, the task's `WouldBlock` clears them all
 /// (closed flags included) with the old tick while the reactor delivers a newer error
 /// event. The newer one survives whole, closed flags included, or the task was woken.
 #[test]
 fn loom_readiness_clear_closed_vs_event() {
     loom::model(|| {
-        let io = Arc::new(ScheduledIo::new());
+        let io = Arc::new(IoState::new());
         io.wake(Readiness::ALL); // the old error event
         let (waker, wakes) = counting_waker();
         let mut cx = Context::from_waker(&waker);
@@ -91,12 +92,12 @@ fn loom_readiness_clear_closed_vs_event() {
     });
 }
 
-/// A7 (reactor part): the task polls with waker A, then with waker B, while the reactor
+/// The task polls with waker A, then with waker B, while the reactor
 /// delivers an event. B (the latest) is woken, or B's poll saw the readiness itself.
 #[test]
 fn loom_waker_slot_register_wake_reactor() {
     loom::model(|| {
-        let io = Arc::new(ScheduledIo::new());
+        let io = Arc::new(IoState::new());
         let reactor = {
             let io = Arc::clone(&io);
             thread::spawn(move || deliver(&io))
@@ -120,15 +121,19 @@ fn loom_waker_slot_register_wake_reactor() {
     });
 }
 
-/// E6's protocol: the reactor shuts a registration down while a task polls it. The task
+/// The reactor shuts a registration down while a task polls it. The task
 /// either sees the shutdown error in that poll or its waker is woken: never stranded.
 #[test]
 fn loom_shutdown_vs_poll_ready() {
     loom::model(|| {
-        let io = Arc::new(ScheduledIo::new());
+        let io = Arc::new(IoState::new());
         let reactor = {
             let io = Arc::clone(&io);
-            thread::spawn(move || io.shutdown())
+            thread::spawn(move || {
+                let mut wakers = Vec::new();
+                io.shutdown(&mut wakers);
+                wakers.into_iter().for_each(std::task::Waker::wake);
+            })
         };
         let (waker, wakes) = counting_waker();
         let polled = io.poll_ready(&mut Context::from_waker(&waker), Direction::Read);

@@ -1,4 +1,4 @@
-//! D5: registering twice, deregistering or reregistering what is not registered, and
+//! Registering twice, deregistering or reregistering what is not registered, and
 //! dropping without deregistering all give documented results.
 
 mod util;

@@ -1,4 +1,4 @@
-//! D9: a leaf polled with waker A, then B, then wakers whose `will_wake` is always false
+//! A leaf polled with waker A, then B, then wakers whose `will_wake` is always false
 //! wakes only the latest, once per event, with no busy loop.
 
 mod util;

@@ -1,4 +1,4 @@
-//! E6 (reactor part): dropping the reactor while tasks wait on I/O wakes every one of them
+//! Dropping the reactor while tasks wait on I/O wakes every one of them
 //! with a `ReactorShutdown` error; later operations fail the same way.
 
 mod util;

@@ -1,4 +1,4 @@
-//! B5: 64 connections x 1 000 messages of random size in [1, 64 KiB], echoed byte-exact
+//! 64 connections x 1 000 messages of random size in [1, 64 KiB], echoed byte-exact
 //! through the reactor on 127.0.0.1; afterwards the fd count is back to its baseline and
 //! no task is alive.
 //!

@@ -1,4 +1,4 @@
-//! B6: two threads churn socket pairs — register, write a byte, drop before the event is
+//! Two threads churn socket pairs — register, write a byte, drop before the event is
 //! handled, register a new pair that reuses the fd numbers — while a reactor thread
 //! delivers events. No event reaches a registration of another generation, and the slab
 //! returns to baseline. Checked three ways:

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
-use crate::inner::Inner;
+use crate::state::TimerState;
 
 /// The time source of a timer: [`Clock::real`] (the default) or a [`ManualClock`].
 ///
@@ -59,7 +59,7 @@ impl From<ManualClock> for Clock {
 /// [auto-advance](Self::set_auto_advance) on, a [`TimerPark`](crate::TimerPark) that is
 /// asked to park with nothing to do jumps the clock to the next deadline instead of
 /// blocking (like tokio's paused time): a test of code that sleeps an hour finishes at once.
-/// A timer driven by its own thread ([`Timer`](crate::Timer)) never auto-advances: it cannot
+/// A timer driven by its own thread ([`TimerThread`](crate::TimerThread)) never auto-advances: it cannot
 /// know when the tasks are idle. Nor can the park see work that another thread is about
 /// to hand over (a channel message, a socket event): tests whose tasks wait on other
 /// threads should advance by hand.
@@ -72,38 +72,38 @@ impl From<ManualClock> for Clock {
 ///
 /// ```
 /// use std::time::Duration;
+/// use wakewire_core::block_on::Blocker;
 /// use wakewire_core::{BlockOn, ThreadParker};
-/// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_timer::{ManualClock, TimerPark};
 ///
 /// let clock = ManualClock::new();
 /// clock.set_auto_advance(true);
 /// let park = TimerPark::with_clock(ThreadParker::new(), clock.clone());
 /// let timer = park.handle();
-/// let ex = LocalExecutor::with_park(park);
 /// let start = clock.now();
-/// ex.block_on(timer.sleep(Duration::from_secs(3600)));
+/// Blocker::with_park(park).block_on(timer.sleep(Duration::from_secs(3600)));
 /// assert_eq!(clock.now() - start, Duration::from_secs(3600)); // no real hour passed
 /// ```
 #[derive(Clone)]
 pub struct ManualClock {
-    shared: Arc<ManualShared>,
+    time: Arc<ManualTime>,
 }
 
-struct ManualShared {
+/// The time every clone of one [`ManualClock`] reads, and the timers it drives.
+struct ManualTime {
     base: Instant,
     /// Nanoseconds since `base`; saturates (584 years) instead of wrapping.
     offset_nanos: AtomicU64,
     auto_advance: AtomicBool,
     /// The timers built on this clock, so `advance` can wake their drivers.
-    timers: Mutex<Vec<Weak<Inner>>>,
+    timers: Mutex<Vec<Weak<TimerState>>>,
 }
 
 impl ManualClock {
     /// A clock standing at the current real time, auto-advance off.
     pub fn new() -> Self {
         ManualClock {
-            shared: Arc::new(ManualShared {
+            time: Arc::new(ManualTime {
                 base: Instant::now(),
                 offset_nanos: AtomicU64::new(0),
                 auto_advance: AtomicBool::new(false),
@@ -114,13 +114,10 @@ impl ManualClock {
 
     /// The clock's current time.
     pub fn now(&self) -> Instant {
-        let offset = Duration::from_nanos(self.shared.offset_nanos.load(Ordering::Acquire));
+        let offset = Duration::from_nanos(self.time.offset_nanos.load(Ordering::Acquire));
         // 584 years past a real `Instant` fits on every supported platform; if one ever
         // could not hold it, stand still rather than panic.
-        self.shared
-            .base
-            .checked_add(offset)
-            .unwrap_or(self.shared.base)
+        self.time.base.checked_add(offset).unwrap_or(self.time.base)
     }
 
     /// The latest time this clock can show: it counts `u64` nanoseconds from its creation,
@@ -128,10 +125,10 @@ impl ManualClock {
     /// deadline beyond it never comes on this clock; see the [type docs](Self).
     pub fn limit(&self) -> Instant {
         // As in `now`: a platform whose `Instant` cannot hold it stands still at `base`.
-        self.shared
+        self.time
             .base
             .checked_add(Duration::from_nanos(u64::MAX))
-            .unwrap_or(self.shared.base)
+            .unwrap_or(self.time.base)
     }
 
     /// Moves the clock forward by `by` (saturating after 584 years) and wakes the
@@ -140,7 +137,7 @@ impl ManualClock {
         let by = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
         // `fetch_update` with a closure that always returns `Some` cannot fail.
         let _ =
-            self.shared
+            self.time
                 .offset_nanos
                 .fetch_update(Ordering::AcqRel, Ordering::Acquire, |offset| {
                     Some(offset.saturating_add(by))
@@ -158,30 +155,30 @@ impl ManualClock {
 
     /// Turns auto-advance on or off (off by default); see the [type docs](Self).
     pub fn set_auto_advance(&self, on: bool) {
-        self.shared.auto_advance.store(on, Ordering::Release);
+        self.time.auto_advance.store(on, Ordering::Release);
     }
 
     /// Whether auto-advance is on.
     pub fn auto_advance(&self) -> bool {
-        self.shared.auto_advance.load(Ordering::Acquire)
+        self.time.auto_advance.load(Ordering::Acquire)
     }
 
-    pub(crate) fn attach(&self, timer: Weak<Inner>) {
+    pub(crate) fn attach(&self, timer: Weak<TimerState>) {
         let mut timers = self.timers();
         timers.retain(|timer| timer.strong_count() > 0);
         timers.push(timer);
     }
 
-    fn timers(&self) -> std::sync::MutexGuard<'_, Vec<Weak<Inner>>> {
+    fn timers(&self) -> std::sync::MutexGuard<'_, Vec<Weak<TimerState>>> {
         // Nothing panics while this lock is held.
-        self.shared
+        self.time
             .timers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn wake_drivers(&self) {
-        let live: Vec<Arc<Inner>> = self.timers().iter().filter_map(Weak::upgrade).collect();
+        let live: Vec<Arc<TimerState>> = self.timers().iter().filter_map(Weak::upgrade).collect();
         for timer in live {
             timer.unpark_driver();
         }
@@ -199,7 +196,7 @@ impl fmt::Debug for ManualClock {
         f.debug_struct("ManualClock")
             .field(
                 "elapsed",
-                &Duration::from_nanos(self.shared.offset_nanos.load(Ordering::Acquire)),
+                &Duration::from_nanos(self.time.offset_nanos.load(Ordering::Acquire)),
             )
             .field("auto_advance", &self.auto_advance())
             .finish()

@@ -7,10 +7,12 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use wakewire_core::timer::Timer;
+
 use crate::clock::Clock;
-use crate::inner::Inner;
 use crate::interval::Interval;
 use crate::sleep::Sleep;
+use crate::state::TimerState;
 use crate::thread::default_timer;
 use crate::timeout::Timeout;
 
@@ -21,23 +23,23 @@ thread_local! {
 /// A cheap, cloneable, `Send + Sync` handle to one timer: it makes that timer's
 /// [`Sleep`], [`Interval`] and [`Timeout`] futures.
 ///
-/// Get one from a driver ([`Timer::handle`](crate::Timer::handle),
+/// Get one from a driver ([`TimerThread::handle`](crate::TimerThread::handle),
 /// [`TimerPark::handle`](crate::TimerPark::handle)) or [`TimerHandle::current`]. The free
 /// functions ([`sleep`](crate::sleep), …) use `current()`. A handle does not keep its
 /// driver alive: once the driver is dropped, the handle's futures resolve with
 /// [`TimerError::Shutdown`](crate::TimerError::Shutdown).
 #[derive(Clone)]
 pub struct TimerHandle {
-    inner: Arc<Inner>,
+    state: Arc<TimerState>,
 }
 
 impl TimerHandle {
-    pub(crate) fn from_inner(inner: Arc<Inner>) -> Self {
-        TimerHandle { inner }
+    pub(crate) fn from_state(state: Arc<TimerState>) -> Self {
+        TimerHandle { state }
     }
 
-    pub(crate) fn inner(&self) -> &Arc<Inner> {
-        &self.inner
+    pub(crate) fn state(&self) -> &Arc<TimerState> {
+        &self.state
     }
 
     /// The timer the free functions use on this thread: the one installed with
@@ -56,20 +58,24 @@ impl TimerHandle {
     /// Makes this timer the current one for this thread until the guard is dropped
     /// (guards nest; dropping one restores the timer that was current before it).
     ///
+    /// A [`TimerPark`](crate::TimerPark)'s context does this on the threads of the
+    /// executor that parks in it.
+    ///
     /// ```
     /// use std::time::Duration;
-    /// use wakewire_core::{BlockOn, ThreadParker};
-    /// use wakewire_executor_local::LocalExecutor;
-    /// use wakewire_reactor_timer::{sleep, ManualClock, TimerPark};
+    /// use wakewire_core::ThreadParker;
+    /// use wakewire_reactor_timer::{sleep, ManualClock, TimerHandle, TimerPark};
     ///
     /// let clock = ManualClock::new();
-    /// clock.set_auto_advance(true);
     /// let park = TimerPark::with_clock(ThreadParker::new(), clock.clone());
-    /// let _guard = park.handle().set_default(); // `sleep` below uses this timer
-    /// let ex = LocalExecutor::with_park(park);
-    /// let start = clock.now();
-    /// ex.block_on(async { sleep(Duration::from_secs(60)).await });
-    /// assert_eq!(clock.now() - start, Duration::from_secs(60));
+    /// {
+    ///     let _guard = park.handle().set_default();
+    ///     // Made on the park's timer: the deadline is read from its manual clock.
+    ///     let nap = sleep(Duration::from_secs(60));
+    ///     assert_eq!(nap.deadline(), Some(clock.now() + Duration::from_secs(60)));
+    /// }
+    /// // Restored: the global timer, on the real clock.
+    /// assert!(TimerHandle::current().clock().as_manual().is_none());
     /// ```
     pub fn set_default(&self) -> DefaultGuard {
         let previous = CURRENT.with(|current| current.replace(Some(self.clone())));
@@ -81,12 +87,12 @@ impl TimerHandle {
 
     /// The timer's clock.
     pub fn clock(&self) -> &Clock {
-        self.inner.clock()
+        self.state.clock()
     }
 
     /// The current time on the timer's clock.
     pub fn now(&self) -> Instant {
-        self.inner.clock().now()
+        self.state.clock().now()
     }
 
     /// A future that completes `duration` from now; see [`Sleep`].
@@ -115,31 +121,78 @@ impl TimerHandle {
         Interval::new(self.clone(), start, period)
     }
 
-    /// Runs `future` for at most `duration`; see [`Timeout`].
+    /// Runs `future` for at most `duration`; see [`Timeout`] (core's
+    /// [`timeout`](wakewire_core::timer::timeout) on this timer).
     pub fn timeout<F: Future>(&self, duration: Duration, future: F) -> Timeout<F> {
-        Timeout::new(future, self.sleep(duration))
+        wakewire_core::timer::timeout(self, duration, future)
     }
 
     /// Runs `future` until at most `deadline`; see [`Timeout`].
     pub fn timeout_at<F: Future>(&self, deadline: Instant, future: F) -> Timeout<F> {
-        Timeout::new(future, self.sleep_until(deadline))
+        wakewire_core::timer::timeout_at(self, deadline, future)
     }
 
-    /// Whether the timer's driver was dropped.
+    /// Whether the timer's driver was dropped: its pending futures were woken, and a
+    /// [`Timeout`] that returned [`Elapsed`](crate::Elapsed) gave up because of that.
+    /// (A [`Sleep::checked`](crate::Sleep::checked) says so itself.)
     pub fn is_shutdown(&self) -> bool {
-        self.inner.is_shutdown()
+        self.state.is_shutdown()
     }
 
     /// How many timer entries the wheel holds: futures that were polled and have neither
     /// completed nor been dropped. Tests use it to check that nothing leaks.
     pub fn live_timers(&self) -> usize {
-        self.inner.live_timers()
+        self.state.live_timers()
+    }
+}
+
+/// The timer of [`wakewire_core::timer`]: code generic over [`Timer`] (core's
+/// [`timeout`](wakewire_core::timer::timeout), a library's retry loop) runs on this timer
+/// unchanged, as on any other. Its sleep is this crate's [`Sleep`], its clock this timer's
+/// (a [`ManualClock`](crate::ManualClock) included).
+///
+/// ```
+/// use std::time::Duration;
+/// use wakewire_core::block_on::Blocker;
+/// use wakewire_core::timer::Timer;
+/// use wakewire_core::{BlockOn, ThreadParker};
+/// use wakewire_reactor_timer::{ManualClock, TimerPark};
+///
+/// /// Sleeps `n` times for a second, on any timer.
+/// async fn tick<T: Timer>(timer: &T, n: u32) {
+///     for _ in 0..n {
+///         timer.sleep(Duration::from_secs(1)).await;
+///     }
+/// }
+///
+/// let clock = ManualClock::new();
+/// clock.set_auto_advance(true);
+/// let park = TimerPark::with_clock(ThreadParker::new(), clock.clone());
+/// let timer = park.handle();
+/// let start = timer.now();
+/// Blocker::with_park(park).block_on(tick(&timer, 3));
+/// assert_eq!(Timer::now(&timer) - start, Duration::from_secs(3));
+/// ```
+impl Timer for TimerHandle {
+    type Sleep = Sleep;
+
+    fn sleep_until(&self, deadline: Instant) -> Sleep {
+        TimerHandle::sleep_until(self, deadline)
+    }
+
+    fn now(&self) -> Instant {
+        TimerHandle::now(self)
+    }
+
+    /// As [`TimerHandle::sleep`]: a duration too large for the clock never fires.
+    fn sleep(&self, duration: Duration) -> Sleep {
+        TimerHandle::sleep(self, duration)
     }
 }
 
 impl fmt::Debug for TimerHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.inner, f)
+        fmt::Debug::fmt(&self.state, f)
     }
 }
 

@@ -57,8 +57,8 @@ pub enum MissedTickBehavior {
 ///
 /// ```
 /// use std::time::Duration;
+/// use wakewire_core::block_on::Blocker;
 /// use wakewire_core::{BlockOn, ThreadParker};
-/// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_timer::{ManualClock, TimerPark};
 ///
 /// let clock = ManualClock::new();
@@ -66,8 +66,7 @@ pub enum MissedTickBehavior {
 /// let park = TimerPark::with_clock(ThreadParker::new(), clock.clone());
 /// let mut ticks = park.handle().interval(Duration::from_millis(10));
 /// let start = clock.now();
-/// let ex = LocalExecutor::with_park(park);
-/// ex.block_on(async {
+/// Blocker::with_park(park).block_on(async {
 ///     for n in 0..3 {
 ///         let at = ticks.tick().await.unwrap();
 ///         assert_eq!(at - start, Duration::from_millis(10 * n));

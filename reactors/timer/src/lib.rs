@@ -10,13 +10,13 @@
 //!
 //! With no setup, the free functions use a global timer whose driver is its own thread,
 //! started on first use. So they work under every executor (Wakewire's, tokio's, smol's,
-//! `futures-executor`), never with a "no reactor running" error:
+//! `futures-executor`, a plain `block_on`), never with a "no reactor running" error:
 //!
 //! ```
 //! use std::time::Duration;
 //! use wakewire_reactor_timer::{sleep, timeout};
 //!
-//! futures_executor::block_on(async {
+//! wakewire_core::block_on(async {
 //!     sleep(Duration::from_millis(1)).await;
 //!     let slow = sleep(Duration::from_secs(3600));
 //!     assert!(timeout(Duration::from_millis(1), slow).await.is_err());
@@ -28,25 +28,32 @@
 //! A [`TimerPark`] is the timer as a `wakewire_core::Park` layer: an executor that waits
 //! in it fires the timers itself, between polls, with no thread hop. It wraps another park
 //! (a thread parker, or a socket reactor's park), so layers stack. Its
-//! [`handle`](TimerPark::handle) makes futures for that timer, and
-//! [`TimerHandle::set_default`] makes the free functions use it on this thread.
+//! [`handle`](TimerPark::handle) makes futures for that timer; its
+//! [context](wakewire_core::Park::context), which executors enter on their threads, makes
+//! it the [current](TimerHandle::current) timer there, so the free functions use it too
+//! ([`TimerHandle::set_default`] does the same by hand).
 //!
 //! ```
 //! use std::time::Duration;
+//! use wakewire_core::block_on::Blocker;
 //! use wakewire_core::{BlockOn, ThreadParker};
-//! use wakewire_executor_local::LocalExecutor;
-//! use wakewire_reactor_timer::TimerPark;
+//! use wakewire_reactor_timer::{interval, TimerPark};
 //!
-//! let park = TimerPark::new(ThreadParker::new());
-//! let timer = park.handle();
-//! let ex = LocalExecutor::with_park(park);
-//! let mut ticks = timer.interval(Duration::from_millis(1));
-//! ex.block_on(async {
+//! // The thread blocked on the future fires the timers while it waits.
+//! let blocker = Blocker::with_park(TimerPark::new(ThreadParker::new()));
+//! blocker.block_on(async {
+//!     let mut ticks = interval(Duration::from_millis(1)); // the park's timer
 //!     for _ in 0..3 {
 //!         ticks.tick().await.unwrap();
 //!     }
 //! });
 //! ```
+//!
+//! # One timer trait
+//!
+//! [`TimerHandle`] implements core's [`Timer`](wakewire_core::timer::Timer) trait, and this
+//! crate's [`timeout`] is core's, so code generic over `Timer` runs on this timer as on
+//! any other Wakewire or adapted timer.
 //!
 //! # Testing with a manual clock
 //!
@@ -81,30 +88,32 @@
 //! - `Duration::ZERO` and deadlines in the past complete on the first poll.
 //! - `Duration::MAX` and deadlines too far away to represent never fire, never overflow
 //!   and never panic; such futures can still be reset or dropped.
-//! - Dropping a timer's driver ([`Timer`], [`TimerPark`]) wakes every pending future of
-//!   that timer: [`Sleep`] completes (use [`Sleep::checked`] to get
-//!   `Err(TimerError::Shutdown)`), [`Interval`] ends, [`Timeout`] returns an [`Elapsed`]
-//!   whose [`is_shutdown`](Elapsed::is_shutdown) is true. The global timer never shuts down.
+//! - Dropping a timer's driver ([`TimerThread`], [`TimerPark`]) wakes every pending future
+//!   of that timer: [`Sleep`] completes (use [`Sleep::checked`] to get
+//!   `Err(TimerError::Shutdown)`), [`Interval`] ends, [`Timeout`] returns `Err(`[`Elapsed`]`)`
+//!   ([`TimerHandle::is_shutdown`] tells why). The global timer never shuts down.
+//! - A waker that panics when the timer wakes it does not stop the timer: the other wakers
+//!   still run, and the panic is disposed of (the driver has nobody to report it to).
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
 mod clock;
 mod error;
 mod handle;
-mod inner;
 mod interval;
 mod park;
 mod sleep;
+mod state;
 mod sync;
 mod thread;
 mod timeout;
 pub mod wheel;
 
 pub use clock::{Clock, ManualClock};
-pub use error::{Elapsed, TimerError};
+pub use error::TimerError;
 pub use handle::{DefaultGuard, TimerHandle};
 pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
 pub use park::TimerPark;
 pub use sleep::{sleep, sleep_until, CheckedSleep, Sleep};
-pub use thread::Timer;
-pub use timeout::{timeout, timeout_at, Timeout};
+pub use thread::TimerThread;
+pub use timeout::{timeout, timeout_at, Elapsed, Timeout};

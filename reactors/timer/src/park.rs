@@ -6,31 +6,37 @@ use std::sync::Arc;
 use std::task::Waker;
 use std::time::{Duration, Instant};
 
-use wakewire_core::{Park, Unpark};
+use wakewire_core::park::{AnyUnpark, ParkContext};
+use wakewire_core::Park;
 
 use crate::clock::{Clock, ManualClock};
 use crate::handle::TimerHandle;
-use crate::inner::Inner;
+use crate::state::TimerState;
 
 /// A timer driven by whoever parks it: a [`Park`] that fires due timers on every turn and
 /// parks the inner park no longer than until the next deadline.
 ///
 /// Give it to an executor that waits in a [`Park`] (for example
-/// `LocalExecutor::with_park`) and the executor's idle thread drives the timer: no timer
+/// `LocalExecutor::with_park`, or core's `Blocker::with_park` below) and its idle thread drives the timer: no timer
 /// thread, no thread hop. Parks stack: the inner park can be a thread parker or another
-/// reactor's park (sockets), so one thread drives them all. Its [`Unpark`] is the inner
-/// park's, so whatever wakes the inner layer wakes this one.
+/// reactor's park (sockets), so one thread drives them all. Its
+/// [`Unpark`](wakewire_core::Unpark) is the inner park's, so whatever wakes the inner layer
+/// wakes this one.
+///
+/// Its [context](Park::context) makes this timer the current one (and installs the inner
+/// park's context): every Wakewire executor enters it on the threads it polls tasks on, so
+/// the free functions ([`sleep`](crate::sleep), …) inside those tasks use the executor's
+/// own timer, not the global one.
 ///
 /// ```
 /// use std::time::Duration;
+/// use wakewire_core::block_on::Blocker;
 /// use wakewire_core::{BlockOn, ThreadParker};
-/// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_timer::TimerPark;
 ///
 /// let park = TimerPark::new(ThreadParker::new());
 /// let timer = park.handle();
-/// let ex = LocalExecutor::with_park(park);
-/// ex.block_on(timer.sleep(Duration::from_millis(2)));
+/// Blocker::with_park(park).block_on(timer.sleep(Duration::from_millis(2)));
 /// ```
 ///
 /// # One turn
@@ -53,7 +59,7 @@ use crate::inner::Inner;
 /// [`Sleep`](crate::Sleep) completes early).
 pub struct TimerPark<P: Park> {
     park: P,
-    inner: Arc<Inner>,
+    timer: Arc<TimerState>,
     /// Wakers taken out of the wheel, reused across turns so firing allocates nothing.
     batch: Vec<Waker>,
     /// Off for the timer thread, which cannot know when tasks are idle.
@@ -68,9 +74,8 @@ impl<P: Park> TimerPark<P> {
 
     /// A new timer on `clock` (for example a [`ManualClock`]), parking `park`.
     pub fn with_clock(park: P, clock: impl Into<Clock>) -> Self {
-        let unpark = park.unparker();
         TimerPark {
-            inner: Inner::new(clock.into(), Box::new(move || unpark.unpark())),
+            timer: TimerState::new(clock.into(), AnyUnpark::new(park.unparker())),
             park,
             batch: Vec::new(),
             may_auto_advance: true,
@@ -84,7 +89,7 @@ impl<P: Park> TimerPark<P> {
 
     /// A handle that makes this timer's futures.
     pub fn handle(&self) -> TimerHandle {
-        TimerHandle::from_inner(Arc::clone(&self.inner))
+        TimerHandle::from_state(Arc::clone(&self.timer))
     }
 
     /// The inner park.
@@ -99,12 +104,12 @@ impl<P: Park> TimerPark<P> {
 
     /// Fires every timer due now, without touching the inner park. Returns how many fired.
     ///
-    /// # Panics
-    ///
-    /// Resumes the panic of a waker that panicked (after the other wakers ran).
+    /// A waker that panics does not stop the turn: the other wakers still run and the
+    /// panic is disposed of (a driver has nobody to report it to; see
+    /// [`wake_all`](wakewire_core::waker::wake_all)).
     pub fn turn(&mut self) -> usize {
-        let now = self.inner.now_tick();
-        self.inner.fire_due(now, &mut self.batch)
+        let now = self.timer.now_tick();
+        self.timer.fire_due(now, &mut self.batch)
     }
 
     fn park_for(&mut self, limit: Option<Duration>) -> io::Result<()> {
@@ -113,15 +118,15 @@ impl<P: Park> TimerPark<P> {
             return self.park.park_timeout(Duration::ZERO);
         }
         // (2) Block until the next deadline.
-        let next = self.inner.prepare_park();
-        if next.is_some_and(|tick| tick <= self.inner.now_tick()) {
+        let next = self.timer.prepare_park();
+        if next.is_some_and(|tick| tick <= self.timer.now_tick()) {
             // Registered as due since (1), by another thread: turn instead of blocking
             // (on a manual clock nothing else would end the park).
             let result = self.park.park_timeout(Duration::ZERO);
             self.turn();
             return result;
         }
-        let manual = self.inner.clock().as_manual().cloned();
+        let manual = self.timer.clock().as_manual().cloned();
         let result = match manual {
             Some(manual) => {
                 // A deadline past the clock's limit never comes: auto-advance must not
@@ -145,7 +150,7 @@ impl<P: Park> TimerPark<P> {
             }
             None => {
                 let until_next = next
-                    .and_then(|tick| self.inner.tick_instant(tick))
+                    .and_then(|tick| self.timer.tick_instant(tick))
                     .map(|at| at.saturating_duration_since(Instant::now()));
                 let timeout = match (limit, until_next) {
                     (Some(a), Some(b)) => Some(a.min(b)),
@@ -161,7 +166,7 @@ impl<P: Park> TimerPark<P> {
 
     /// When wheel tick `next` begins, if `clock` can show that time.
     fn reachable(&self, clock: &ManualClock, next: Option<u64>) -> Option<Instant> {
-        next.and_then(|tick| self.inner.tick_instant(tick))
+        next.and_then(|tick| self.timer.tick_instant(tick))
             .filter(|&at| at <= clock.limit())
     }
 
@@ -174,7 +179,7 @@ impl<P: Park> TimerPark<P> {
             if self.turn() > 0 {
                 return;
             }
-            next = self.reachable(clock, self.inner.prepare_park());
+            next = self.reachable(clock, self.timer.prepare_park());
         }
     }
 }
@@ -194,14 +199,11 @@ impl<P: Park> Park for TimerPark<P> {
     }
 
     /// Fires due timers, then parks the inner park until the next deadline (or an unpark).
+    /// A waker's panic never unwinds through the park (see [`turn`](Self::turn)).
     ///
     /// # Errors
     ///
     /// The inner park's error.
-    ///
-    /// # Panics
-    ///
-    /// Resumes the panic of a waker that panicked while being woken.
     fn park(&mut self) -> io::Result<()> {
         self.park_for(None)
     }
@@ -214,18 +216,27 @@ impl<P: Park> Park for TimerPark<P> {
     fn park_timeout(&mut self, timeout: Duration) -> io::Result<()> {
         self.park_for(Some(timeout))
     }
+
+    /// The inner park's context, plus this timer as the [current](TimerHandle::current)
+    /// one: on the threads that park here, the free functions ([`sleep`](crate::sleep),
+    /// [`interval`](crate::interval), [`timeout`](crate::timeout)) use this timer rather
+    /// than the global one.
+    fn context(&self) -> ParkContext {
+        let handle = self.handle();
+        self.park.context().with(move || handle.set_default())
+    }
 }
 
 impl<P: Park> Drop for TimerPark<P> {
     fn drop(&mut self) {
-        self.inner.shutdown();
+        self.timer.shutdown();
     }
 }
 
 impl<P: Park + fmt::Debug> fmt::Debug for TimerPark<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TimerPark")
-            .field("timer", &self.inner)
+            .field("timer", &self.timer)
             .field("park", &self.park)
             .finish_non_exhaustive()
     }

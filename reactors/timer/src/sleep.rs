@@ -20,7 +20,7 @@ use crate::wheel::TimerKey;
 /// use wakewire_reactor_timer::sleep;
 ///
 /// // Works under any executor: the default timer runs on its own thread.
-/// futures_executor::block_on(sleep(Duration::from_millis(1)));
+/// wakewire_core::block_on(sleep(Duration::from_millis(1)));
 /// ```
 pub fn sleep(duration: Duration) -> Sleep {
     TimerHandle::current().sleep(duration)
@@ -140,8 +140,8 @@ impl Sleep {
             State::Registered(key) => {
                 // The entry (and its waker) stays: a deadline already passed fires on the
                 // driver's next turn, waking the task even if nobody else polls it.
-                let inner = self.timer.inner();
-                inner.reset(key, inner.due_tick(deadline));
+                let timer = self.timer.state();
+                timer.reset(key, timer.due_tick(deadline));
             }
             State::Done(_) | State::Unregistered { .. } => {
                 self.state = State::Unregistered { check_clock: true };
@@ -156,16 +156,16 @@ impl Sleep {
     ///
     /// [`TimerError::Shutdown`] if the timer's driver was dropped before the deadline.
     pub fn poll_checked(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), TimerError>> {
-        let inner = self.timer.inner();
+        let timer = self.timer.state();
         let poll = match self.state {
             State::Done(result) => return Poll::Ready(result),
-            State::Registered(key) => inner.poll_entry(key, cx.waker()),
+            State::Registered(key) => timer.poll_entry(key, cx.waker()),
             State::Unregistered { check_clock } => {
-                let passed = |deadline: Instant| deadline <= inner.clock().now();
+                let passed = |deadline: Instant| deadline <= timer.clock().now();
                 if check_clock && self.deadline.is_some_and(passed) {
                     Poll::Ready(Ok(()))
                 } else {
-                    match inner.register(inner.deadline_tick(self.deadline), cx.waker()) {
+                    match timer.register(timer.deadline_tick(self.deadline), cx.waker()) {
                         Ok(key) => {
                             self.state = State::Registered(key);
                             Poll::Pending
@@ -192,7 +192,7 @@ impl Sleep {
     /// let park = TimerPark::new(ThreadParker::new());
     /// let sleep = park.handle().sleep(Duration::from_secs(3600)).checked();
     /// drop(park); // the driver goes away: the hour will never be measured
-    /// assert_eq!(futures_executor::block_on(sleep), Err(TimerError::Shutdown));
+    /// assert_eq!(wakewire_core::block_on(sleep), Err(TimerError::Shutdown));
     /// ```
     pub fn checked(self) -> CheckedSleep {
         CheckedSleep { sleep: self }
@@ -210,7 +210,7 @@ impl Future for Sleep {
 impl Drop for Sleep {
     fn drop(&mut self) {
         if let State::Registered(key) = self.state {
-            self.timer.inner().cancel(key);
+            self.timer.state().cancel(key);
         }
     }
 }

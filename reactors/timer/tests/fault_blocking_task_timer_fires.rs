@@ -1,4 +1,4 @@
-//! C8 (i), with a timer: on the 2-worker pool, a task that blocks its worker with
+//! A blocking task next to a timer: on the 2-worker pool, a task that blocks its worker with
 //! `thread::sleep(200 ms)` in every poll does not stop a 1 ms sleep on the other worker
 //! from firing and its task from running. Asserted as an order, not a duration: the timer
 //! task finishes while the blocker still has most of its ten blocking polls ahead.
@@ -11,25 +11,12 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
+use wakewire_core::future::yield_now;
 use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 use wakewire_reactor_timer::sleep;
 
 use util::watchdog;
-
-/// Returns `Pending` once after waking itself: the blocker goes back through the queue.
-async fn yield_now() {
-    let mut yielded = false;
-    std::future::poll_fn(|cx| {
-        if yielded {
-            return std::task::Poll::Ready(());
-        }
-        yielded = true;
-        cx.waker().wake_by_ref();
-        std::task::Poll::Pending
-    })
-    .await;
-}
 
 #[test]
 fn fault_blocking_task_does_not_stop_a_timer_on_the_other_worker() {
@@ -44,6 +31,7 @@ fn fault_blocking_task_does_not_stop_a_timer_on_the_other_worker() {
                 for _ in 0..BLOCKING_POLLS {
                     thread::sleep(Duration::from_millis(200));
                     done.fetch_add(1, Ordering::SeqCst);
+                    // Back through the queue between blocking polls.
                     yield_now().await;
                 }
             }

@@ -1,4 +1,4 @@
-//! A9: a cancel, reset or re-registration on one thread while the driver fires on another.
+//! A cancel, reset or re-registration on one thread while the driver fires on another.
 //!
 //! Run with `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test --release --test
 //! loom_timer_cancel_vs_fire`. The timer's state lock is loom's under `--cfg loom`.

@@ -1,4 +1,4 @@
-//! D1: extreme and degenerate durations never panic, never overflow, never collide with
+//! Extreme and degenerate durations never panic, never overflow, never collide with
 //! the wheel's sentinels; huge deadlines never fire, zero and past ones fire at once.
 
 mod util;

@@ -1,4 +1,4 @@
-//! E6 (timer part): dropping a timer's driver wakes every pending future, which then
+//! Dropping a timer's driver wakes every pending future, which then
 //! resolves with a shutdown error; nothing hangs and nothing leaks.
 
 mod util;
@@ -13,7 +13,7 @@ use std::time::Duration;
 use futures_core::Stream;
 use wakewire_core::waker::counting_waker;
 use wakewire_core::ThreadParker;
-use wakewire_reactor_timer::{ManualClock, Timer, TimerError, TimerPark};
+use wakewire_reactor_timer::{ManualClock, TimerError, TimerPark, TimerThread};
 
 use util::{poll_once, watchdog};
 
@@ -26,7 +26,7 @@ fn shutdown_reactor_and_timer_wake_pending() {
         Duration::from_secs(10),
     );
     // Threads block (futures-executor) on one-hour sleeps of a thread-driven timer.
-    let timer = Timer::new();
+    let timer = TimerThread::new();
     let (done, results) = mpsc::channel();
     let waiters: Vec<_> = (0..4)
         .map(|_| {
@@ -48,9 +48,10 @@ fn shutdown_reactor_and_timer_wake_pending() {
             .expect("a sleep did not resolve after its timer was dropped");
         assert_eq!(result, Err(TimerError::Shutdown));
     }
-    // Reported, not asserted (no timing assertions in tests); RELIABILITY.md E6 wants < 100 ms.
+    // Reported, not asserted: tests make no timing assertions (it should be well under
+    // 100 ms).
     eprintln!(
-        "E6: 4 one-hour sleeps resolved {:?} after the drop",
+        "4 one-hour sleeps resolved {:?} after the drop",
         dropped_at.elapsed()
     );
     for waiter in waiters {
@@ -95,10 +96,11 @@ fn shutdown_of_a_park_wakes_every_kind_of_future_once() {
         poll_once(&mut never, &waker),
         Poll::Ready(Err(TimerError::Shutdown))
     );
-    match timeout.as_mut().poll(&mut cx) {
-        Poll::Ready(Err(elapsed)) => assert!(elapsed.is_shutdown(), "{elapsed}"),
-        other => panic!("timeout did not give up on shutdown: {other:?}"),
-    }
+    assert!(
+        matches!(timeout.as_mut().poll(&mut cx), Poll::Ready(Err(_))),
+        "the timeout gave up on shutdown"
+    );
+    assert!(timer.is_shutdown());
     assert_eq!(Pin::new(&mut ticks).poll_next(&mut cx), Poll::Ready(None));
     assert_eq!(Pin::new(&mut ticks).poll_next(&mut cx), Poll::Ready(None));
 
@@ -122,7 +124,7 @@ fn shutdown_wakes_tasks_parked_on_an_executor() {
         "shutdown_wakes_tasks_parked_on_an_executor",
         Duration::from_secs(10),
     );
-    let timer = Timer::new();
+    let timer = TimerThread::new();
     let ex = LocalExecutor::new();
     let tasks: Vec<_> = (0..8)
         .map(|_| ex.spawn(timer.handle().sleep(HOUR).checked()).unwrap())

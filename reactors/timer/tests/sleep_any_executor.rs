@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use wakewire_core::{BlockOn, LocalSpawn, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
-use wakewire_reactor_timer::{sleep, timeout, ManualClock, Timer, TimerPark};
+use wakewire_reactor_timer::{sleep, timeout, ManualClock, TimerPark, TimerThread};
 
 use util::watchdog;
 
@@ -89,7 +89,7 @@ fn pool_executor_with_the_global_timer() {
 fn futures_executor_with_a_manual_timer_thread() {
     let _watchdog = watchdog("futures-executor/manual", Duration::from_secs(10));
     let clock = ManualClock::new();
-    let timer = Timer::with_clock(clock.clone());
+    let timer = TimerThread::with_clock(clock.clone());
     let handle = timer.handle();
     futures_executor::block_on(async {
         let mut nap = handle.sleep(HOUR);
@@ -112,7 +112,7 @@ fn tokio_current_thread_with_a_manual_timer_thread() {
         .build()
         .unwrap();
     let clock = ManualClock::new();
-    let timer = Timer::with_clock(clock.clone());
+    let timer = TimerThread::with_clock(clock.clone());
     let handle = timer.handle();
     rt.block_on(async {
         let mut nap = handle.sleep(HOUR);
@@ -135,7 +135,7 @@ fn tokio_current_thread_with_the_manual_timer_as_default() {
         .build()
         .unwrap();
     let clock = ManualClock::new();
-    let timer = Timer::with_clock(clock.clone());
+    let timer = TimerThread::with_clock(clock.clone());
     let _default = timer.handle().set_default();
     let mut nap = sleep(HOUR);
     let (waker, wakes) = wakewire_core::waker::counting_waker();

@@ -1,4 +1,4 @@
-//! B4: the wheel (and the sleeps built on it) against a `BTreeMap` model, under churn.
+//! The wheel (and the sleeps built on it) against a `BTreeMap` model, under churn.
 //!
 //! Timers with deadlines near the level boundaries (63/64, 4095/4096, 262143/262144 ms)
 //! and duplicates, random cancels and resets, a clock moving in random steps. Every live

@@ -1,5 +1,5 @@
-//! Which lane each event is drawn in: one per task, one per reactor that names itself,
-//! one per other thread (parks, plain wakes).
+//! Which lane each event is drawn in: one per task, one per reactor that names itself
+//! (and thread it runs on), one per other thread (parks, plain wakes).
 
 use std::collections::HashMap;
 
@@ -10,7 +10,9 @@ use crate::trace::Trace;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub(crate) enum LaneKey {
     Task(TaskTag),
-    Reactor(&'static str),
+    /// A reactor that named itself, on one thread (a reactor driven by an executor's park
+    /// runs on that executor's thread, and the lane says so).
+    Reactor(&'static str, ThreadTag),
     Thread(ThreadTag),
 }
 
@@ -35,7 +37,9 @@ impl Lanes {
             .map(|key| {
                 let title = match key {
                     LaneKey::Task(task) => trace.task_name(task),
-                    LaneKey::Reactor(name) => format!("[{name}]"),
+                    LaneKey::Reactor(name, thread) => {
+                        format!("[{name} on {}]", trace.thread_name(thread))
+                    }
                     LaneKey::Thread(thread) => format!("<{}>", trace.thread_name(thread)),
                 };
                 (key, title)
@@ -75,7 +79,7 @@ pub(crate) fn lane_of(event: &Event) -> LaneKey {
             _,
         ) => match (by_task, source) {
             (Some(task), _) => LaneKey::Task(*task),
-            (None, Some(reactor)) => LaneKey::Reactor(reactor),
+            (None, Some(reactor)) => LaneKey::Reactor(reactor, event.thread),
             (None, None) => LaneKey::Thread(event.thread),
         },
         (_, Some(task)) => LaneKey::Task(task),

@@ -69,11 +69,14 @@ impl LaneState {
 /// A task lane reads down as the Poll → Wait → Wake cycle: `▶ poll n` opens a poll (`│`
 /// while it runs), `◀ Pending` or `◀ Ready` closes it, `┊` marks the wait, and the
 /// `↯ wake → task` that ends the wait appears in the lane of whoever woke it: a reactor
-/// (`[timer]`), another task, or a thread (`<name>`). `≈` marks a parked thread.
+/// and the thread it ran on (`[timer on main]`), another task, or a thread (`<name>`).
+/// `≈` marks a parked thread.
 pub fn text(trace: &Trace, findings: &[Finding], options: &TextOptions) -> String {
     let lanes = Lanes::new(trace);
     let width = options.lane_width.max(8);
     let mut states = vec![LaneState::Idle; lanes.len()];
+    // Park layers nest: a lane is parked until its outermost park returns.
+    let mut park_depth = vec![0usize; lanes.len()];
     let mut out = String::new();
 
     let time_width = if options.show_times { 12 } else { 0 };
@@ -103,7 +106,7 @@ pub fn text(trace: &Trace, findings: &[Finding], options: &TextOptions) -> Strin
             }
         }
         push_line(&mut out, &line);
-        update(&mut states, &lanes, event);
+        update(&mut states, &mut park_depth, &lanes, event);
     }
     for finding in pending_findings {
         finding_row(&mut out, &lanes, &states, finding, width, options);
@@ -154,7 +157,7 @@ fn time_cell(ms: f64, options: &TextOptions) -> String {
     }
 }
 
-fn update(states: &mut [LaneState], lanes: &Lanes, event: &Event) {
+fn update(states: &mut [LaneState], park_depth: &mut [usize], lanes: &Lanes, event: &Event) {
     let lane = lanes.of(event);
     match &event.kind {
         EventKind::PollStart { .. } => states[lane] = LaneState::Polling,
@@ -162,8 +165,16 @@ fn update(states: &mut [LaneState], lanes: &Lanes, event: &Event) {
         EventKind::PollEnd { ready: true, .. } | EventKind::Dropped => {
             states[lane] = LaneState::Idle;
         }
-        EventKind::ParkStart { .. } => states[lane] = LaneState::Parked,
-        EventKind::ParkEnd { .. } => states[lane] = LaneState::Idle,
+        EventKind::ParkStart { .. } => {
+            park_depth[lane] += 1;
+            states[lane] = LaneState::Parked;
+        }
+        EventKind::ParkEnd { .. } => {
+            park_depth[lane] = park_depth[lane].saturating_sub(1);
+            if park_depth[lane] == 0 {
+                states[lane] = LaneState::Idle;
+            }
+        }
         _ => {}
     }
 }

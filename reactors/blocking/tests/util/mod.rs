@@ -56,7 +56,7 @@ impl Gate {
 pub fn occupy<T: Send + 'static>(
     pool: &wakewire_reactor_blocking::BlockingPool,
     result: impl FnOnce() -> T + Send + 'static,
-) -> (Gate, wakewire_reactor_blocking::BlockingTask<T>) {
+) -> (Gate, wakewire_reactor_blocking::BlockingJob<T>) {
     let (gate, started) = (Gate::default(), Gate::default());
     let task = pool.spawn({
         let (gate, started) = (gate.clone(), started.clone());

@@ -18,7 +18,7 @@ impl<T: Clone> Receiver<T> {
     /// [`TryRecvError::Empty`] if nothing new was sent; [`TryRecvError::Closed`] if every
     /// sender is gone and everything was read.
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        let state = lock(&self.shared.state);
+        let state = lock(&self.channel.state);
         if self.next < state.head {
             let missed = state.head - self.next;
             self.next = state.head;
@@ -50,7 +50,7 @@ impl<T: Clone> Receiver<T> {
 
     fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
         // Checking and registering happen under one lock: a send cannot slip between them.
-        let mut state = lock(&self.shared.state);
+        let mut state = lock(&self.channel.state);
         let ready = if self.next < state.head {
             let missed = state.head - self.next;
             self.next = state.head;
@@ -64,13 +64,19 @@ impl<T: Clone> Receiver<T> {
         } else {
             None
         };
+        // A waker removed or replaced here is dropped after unlocking.
         if let Some(result) = ready {
-            if let Some(key) = self.waiter.take() {
-                state.waiters.remove(key);
-            }
+            let own_waker = self
+                .waiter
+                .take()
+                .and_then(|key| state.waiters.remove(key).waker);
+            drop(state);
+            drop(own_waker);
             return Poll::Ready(result);
         }
-        state.waiters.register(&mut self.waiter, cx.waker(), false);
+        let replaced = state.waiters.register(&mut self.waiter, cx.waker(), false);
+        drop(state);
+        drop(replaced);
         Poll::Pending
     }
 }
@@ -112,7 +118,9 @@ impl<T: Clone> Future for Recv<'_, T> {
 impl<T> Drop for Recv<'_, T> {
     fn drop(&mut self) {
         if let Some(key) = self.receiver.waiter.take() {
-            lock(&self.receiver.shared.state).waiters.remove(key);
+            let removed = lock(&self.receiver.channel.state).waiters.remove(key);
+            // Dropped after the statement above released the lock.
+            drop(removed);
         }
     }
 }

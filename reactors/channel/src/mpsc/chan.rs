@@ -2,8 +2,9 @@
 //! every send and receive path goes through.
 //!
 //! One mutex guards everything. Each operation holds it for a few instructions (a
-//! `VecDeque` push or pop and a look at the waiters), wakers are called after it is
-//! released, and user code never runs under it except a waker's `clone`.
+//! `VecDeque` push or pop and a look at the waiters), and user code never runs under it
+//! except a waker's `clone`: wakers are called, and replaced wakers and values dropped,
+//! after it is released (dropping a task's last waker may call back into this channel).
 //!
 //! ```text
 //!            (1) send: room            (2) recv: pop, wake_one sender
@@ -22,7 +23,7 @@ use std::task::{Context, Poll, Waker};
 use crate::error::{RecvError, SendError, TryRecvError, TrySendError};
 use crate::sync::{lock, Mutex};
 use crate::waiters::{WaiterKey, WaiterQueue, Wakeup};
-use crate::wake::{wake_all, wake_opt, wake_or_pass_on};
+use crate::wake::{wake, wake_or_pass_on, OnPanic};
 
 #[derive(Debug)]
 pub(crate) struct Chan<T> {
@@ -77,6 +78,7 @@ impl<T> Chan<T> {
     }
 
     /// (7) A sender handle went away; the last one wakes the receiver so it sees the end.
+    /// Runs from `Drop`: a panic of the receiver's waker is disposed of.
     pub(crate) fn drop_sender(&self) {
         let waker = {
             let mut state = lock(&self.state);
@@ -87,7 +89,7 @@ impl<T> Chan<T> {
                 None
             }
         };
-        wake_opt(waker);
+        wake(OnPanic::Dispose, waker);
     }
 
     /// (1) Sends without waiting.
@@ -102,7 +104,7 @@ impl<T> Chan<T> {
         state.queue.push_back(value);
         let waker = state.recv_waker.take();
         drop(state);
-        wake_opt(waker);
+        wake(OnPanic::Resume, waker);
         Ok(())
     }
 
@@ -123,35 +125,42 @@ impl<T> Chan<T> {
         };
         let mut state = lock(&self.state);
         if state.closed || !self.is_full(&state) {
-            if let Some(key) = waiter.take() {
-                state.send_waiters.remove(key);
-            }
+            let own_waker = waiter
+                .take()
+                .and_then(|key| state.send_waiters.remove(key).waker);
             if state.closed {
+                drop(state);
+                drop(own_waker);
                 return Poll::Ready(Err(SendError(item)));
             }
             state.queue.push_back(item);
             let waker = state.recv_waker.take();
             drop(state);
-            wake_opt(waker);
+            drop(own_waker);
+            wake(OnPanic::Resume, waker);
             return Poll::Ready(Ok(()));
         }
         *value = Some(item);
-        state.send_waiters.register(waiter, cx.waker(), true);
+        let replaced = state.send_waiters.register(waiter, cx.waker(), true);
+        drop(state);
+        drop(replaced);
         Poll::Pending
     }
 
     /// (5) A waiting send went away: leave the line, and if a freed slot had been given to
     /// it, give that slot's wakeup to the next sender in line.
     pub(crate) fn cancel_send(&self, key: WaiterKey) {
-        let waker = {
+        let (own_waker, next) = {
             let mut state = lock(&self.state);
-            match state.send_waiters.remove(key) {
+            let removed = state.send_waiters.remove(key);
+            let next = match removed.woken {
                 Some(Wakeup::One) if !self.is_full(&state) => state.send_waiters.wake_one(),
                 _ => None,
-            }
+            };
+            (removed.waker, next)
         };
-        // Runs from `Drop`: never panic here.
-        self.wake_sender(waker);
+        drop(own_waker);
+        self.wake_sender(next);
     }
 
     /// (2) Receives without waiting.
@@ -181,10 +190,12 @@ impl<T> Chan<T> {
             }
             None if state.closed || state.senders == 0 => Poll::Ready(Err(RecvError)),
             None => {
-                match &state.recv_waker {
-                    Some(old) if old.will_wake(cx.waker()) => {}
-                    _ => state.recv_waker = Some(cx.waker().clone()),
-                }
+                let replaced = match &state.recv_waker {
+                    Some(old) if old.will_wake(cx.waker()) => None,
+                    _ => state.recv_waker.replace(cx.waker().clone()),
+                };
+                drop(state);
+                drop(replaced);
                 Poll::Pending
             }
         }
@@ -208,32 +219,37 @@ impl<T> Chan<T> {
                 state.send_waiters.wake_all(),
             )
         };
-        wake_all(send_wakers.into_iter().chain(recv_waker));
+        wake(OnPanic::Resume, send_wakers.into_iter().chain(recv_waker));
         !was_closed
     }
 
-    /// (6) The receiver is gone: close, and drop what was buffered (outside the lock, since
-    /// a value's `Drop` is user code).
+    /// (6) The receiver is gone: close, and drop what was buffered and the receiver's
+    /// waker (outside the lock: both may run user code). Runs from `Drop`: a panic of a
+    /// sender's waker is disposed of.
     pub(crate) fn drop_receiver(&self) {
-        let (buffered, send_wakers) = {
+        let (buffered, recv_waker, send_wakers) = {
             let mut state = lock(&self.state);
             state.closed = true;
-            state.recv_waker = None;
-            (mem::take(&mut state.queue), state.send_waiters.wake_all())
+            (
+                mem::take(&mut state.queue),
+                state.recv_waker.take(),
+                state.send_waiters.wake_all(),
+            )
         };
+        drop(recv_waker);
         drop(buffered);
-        wake_all(send_wakers);
+        wake(OnPanic::Dispose, send_wakers);
     }
 
     fn is_full(&self, state: &State<T>) -> bool {
         self.capacity.is_some_and(|cap| state.queue.len() >= cap)
     }
 
-    /// Wakes the sender chosen for a freed slot. A panicking waker must not lose the value
-    /// being received (the caller still has to return it), so the panic is swallowed here
-    /// and the slot passes to the next sender in line.
+    /// Wakes the sender chosen for a freed slot; if its waker panics, the slot passes to
+    /// the next sender in line. The panic is disposed of: the caller is a receive that must
+    /// still return its value, or a `Send` being dropped.
     fn wake_sender(&self, waker: Option<Waker>) {
-        let _swallowed = wake_or_pass_on(waker, || {
+        wake_or_pass_on(OnPanic::Dispose, waker, || {
             let mut state = lock(&self.state);
             if self.is_full(&state) {
                 None

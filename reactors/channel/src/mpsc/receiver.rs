@@ -73,6 +73,10 @@ impl<T> Receiver<T> {
     /// Closes the channel: sends fail from now on (waiting senders are woken and get their
     /// value back), while the values already buffered can still be received. Returns
     /// whether this call closed it.
+    ///
+    /// # Panics
+    ///
+    /// Propagates the first panic of a waiting sender's waker, after waking all the others.
     pub fn close(&mut self) -> bool {
         self.chan.close()
     }

@@ -31,12 +31,10 @@ impl<T> Sender<T> {
     /// # Examples
     ///
     /// ```
-    /// use wakewire_core::BlockOn;
-    /// use wakewire_executor_local::LocalExecutor;
     /// use wakewire_reactor_channel::mpsc;
     ///
     /// let (tx, mut rx) = mpsc::bounded(1);
-    /// LocalExecutor::new().block_on(async {
+    /// wakewire_core::block_on(async {
     ///     tx.send(1).await.unwrap();
     ///     assert_eq!(rx.recv().await, Ok(1));
     /// });
@@ -55,6 +53,10 @@ impl<T> Sender<T> {
     ///
     /// [`TrySendError::Full`] if a bounded channel is at capacity, [`TrySendError::Closed`]
     /// if it is closed; both hand the value back.
+    ///
+    /// # Panics
+    ///
+    /// Propagates a panic of the waiting receiver's waker; the value was sent all the same.
     pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
         self.chan.try_send(value)
     }
@@ -74,6 +76,10 @@ impl<T> Sender<T> {
 
     /// Closes the channel for every sender: later sends fail, waiting sends fail, and the
     /// receiver still gets every value sent before. Returns whether this call closed it.
+    ///
+    /// # Panics
+    ///
+    /// Propagates the first panic of a waiting task's waker, after waking all the others.
     pub fn close(&self) -> bool {
         self.chan.close()
     }
@@ -145,7 +151,8 @@ impl<T> fmt::Debug for Sender<T> {
 ///
 /// # Panics
 ///
-/// Polling again after it returned `Ready` panics.
+/// Polling again after it returned `Ready` panics. The poll that sends propagates a panic
+/// of the waiting receiver's waker (the value was sent).
 #[must_use = "futures do nothing unless you poll them"]
 pub struct Send<'a, T> {
     chan: &'a Chan<T>,

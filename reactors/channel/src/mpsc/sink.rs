@@ -35,13 +35,11 @@ use crate::waiters::WaiterKey;
 ///
 /// ```
 /// use futures_util::{SinkExt, StreamExt};
-/// use wakewire_core::BlockOn;
-/// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_channel::mpsc;
 ///
 /// let (tx, rx) = mpsc::bounded(2);
 /// let mut sink = tx.into_sink();
-/// let received = LocalExecutor::new().block_on(async move {
+/// let received = wakewire_core::block_on(async move {
 ///     sink.send(1).await.unwrap();
 ///     sink.send(2).await.unwrap();
 ///     sink.close().await.unwrap();

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use super::{Ref, Shared};
+use super::{Channel, Ref};
 use crate::error::RecvError;
 use crate::sync::{lock, read, Arc};
 use crate::waiters::WaiterKey;
@@ -13,15 +13,15 @@ use crate::waiters::WaiterKey;
 /// Observes a [`watch`](super) channel's latest value. Clones share nothing but the channel:
 /// each remembers its own seen version.
 pub struct Receiver<T> {
-    shared: Arc<Shared<T>>,
+    channel: Arc<Channel<T>>,
     seen: u64,
     waiter: Option<WaiterKey>,
 }
 
 impl<T> Receiver<T> {
-    pub(super) fn new(shared: Arc<Shared<T>>, seen: u64) -> Self {
+    pub(super) fn new(channel: Arc<Channel<T>>, seen: u64) -> Self {
         Receiver {
-            shared,
+            channel,
             seen,
             waiter: None,
         }
@@ -32,16 +32,16 @@ impl<T> Receiver<T> {
     /// Sends wait while the returned guard lives: do not hold it across an `.await`.
     pub fn borrow(&self) -> Ref<'_, T> {
         Ref {
-            guard: read(&self.shared.value),
+            guard: read(&self.channel.value),
         }
     }
 
     /// Reads the latest value and marks its version seen (same guard rules as
     /// [`borrow`](Self::borrow)).
     pub fn borrow_and_update(&mut self) -> Ref<'_, T> {
-        let guard = read(&self.shared.value);
+        let guard = read(&self.channel.value);
         // Under the read lock the version cannot move: it matches `guard`.
-        self.seen = lock(&self.shared.state).version;
+        self.seen = lock(&self.channel.state).version;
         Ref { guard }
     }
 
@@ -51,7 +51,7 @@ impl<T> Receiver<T> {
     ///
     /// [`RecvError`] if the sender is gone and nothing new is left to see.
     pub fn has_changed(&self) -> Result<bool, RecvError> {
-        let state = lock(&self.shared.state);
+        let state = lock(&self.channel.state);
         match (state.version != self.seen, state.sender_gone) {
             (true, _) => Ok(true),
             (false, true) => Err(RecvError),
@@ -76,7 +76,7 @@ impl<T> Receiver<T> {
     fn poll_changed(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), RecvError>> {
         // Checking and registering happen under one lock; the sender bumps the version and
         // takes the waiters under the same lock, so no send slips between them.
-        let mut state = lock(&self.shared.state);
+        let mut state = lock(&self.channel.state);
         let ready = if state.version != self.seen {
             self.seen = state.version;
             Some(Ok(()))
@@ -85,31 +85,40 @@ impl<T> Receiver<T> {
         } else {
             None
         };
+        // A waker removed or replaced here is dropped after unlocking.
         if let Some(result) = ready {
-            if let Some(key) = self.waiter.take() {
-                state.waiters.remove(key);
-            }
+            let own_waker = self
+                .waiter
+                .take()
+                .and_then(|key| state.waiters.remove(key).waker);
+            drop(state);
+            drop(own_waker);
             return Poll::Ready(result);
         }
-        state.waiters.register(&mut self.waiter, cx.waker(), false);
+        let replaced = state.waiters.register(&mut self.waiter, cx.waker(), false);
+        drop(state);
+        drop(replaced);
         Poll::Pending
     }
 }
 
 impl<T> Clone for Receiver<T> {
     fn clone(&self) -> Self {
-        lock(&self.shared.state).receivers += 1;
-        Receiver::new(self.shared.clone(), self.seen)
+        lock(&self.channel.state).receivers += 1;
+        Receiver::new(self.channel.clone(), self.seen)
     }
 }
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        let mut state = lock(&self.shared.state);
-        if let Some(key) = self.waiter.take() {
-            state.waiters.remove(key);
-        }
+        let mut state = lock(&self.channel.state);
+        let own_waker = self
+            .waiter
+            .take()
+            .and_then(|key| state.waiters.remove(key).waker);
         state.receivers -= 1;
+        drop(state);
+        drop(own_waker);
     }
 }
 
@@ -153,7 +162,9 @@ impl<T> Future for Changed<'_, T> {
 impl<T> Drop for Changed<'_, T> {
     fn drop(&mut self) {
         if let Some(key) = self.receiver.waiter.take() {
-            lock(&self.receiver.shared.state).waiters.remove(key);
+            let removed = lock(&self.receiver.channel.state).waiters.remove(key);
+            // Dropped after the statement above released the lock.
+            drop(removed);
         }
     }
 }

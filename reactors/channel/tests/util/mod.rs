@@ -146,17 +146,56 @@ pub fn poll_once<F: Future + Unpin>(future: &mut F, waker: &Waker) -> Poll<F::Ou
     Pin::new(future).poll(&mut Context::from_waker(waker))
 }
 
-/// Yields to the executor once.
-pub async fn yield_now() {
-    let mut yielded = false;
-    std::future::poll_fn(|cx| {
-        if yielded {
-            Poll::Ready(())
-        } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
+/// A waker that runs `hook` when its last clone is dropped, and counts its wakes.
+///
+/// Stands for the last waker of a foreign executor's task: dropping it frees the task, and
+/// with it whatever the task owned (a channel handle, a pending future), whose `Drop` calls
+/// back into the channel that dropped the waker.
+pub fn reenters_on_drop(hook: impl FnOnce() + Send + 'static) -> (Waker, WakeCounter) {
+    struct OnDrop {
+        hook: std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>,
+        counter: Waker,
+    }
+    impl Wake for OnDrop {
+        fn wake(self: Arc<Self>) {
+            self.counter.wake_by_ref();
         }
-    })
-    .await
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.counter.wake_by_ref();
+        }
+    }
+    impl Drop for OnDrop {
+        fn drop(&mut self) {
+            let hook = self.hook.lock().unwrap().take();
+            if let Some(hook) = hook {
+                hook();
+            }
+        }
+    }
+    let (counter, wakes) = counting_waker();
+    let waker = Waker::from(Arc::new(OnDrop {
+        hook: std::sync::Mutex::new(Some(Box::new(hook))),
+        counter,
+    }));
+    (waker, wakes)
+}
+
+/// Runs `body` on its own thread and fails the test if it has not finished within
+/// `limit`: a deadlock becomes a failed assertion (the stuck thread is left behind).
+pub fn finishes_within(what: &str, limit: Duration, body: impl FnOnce() + Send + 'static) {
+    let (done, finished) = std_mpsc::channel();
+    let runner = std::thread::spawn(move || {
+        body();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(()) => runner.join().unwrap(),
+        // The body panicked: report its panic.
+        Err(std_mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(runner.join().unwrap_err())
+        }
+        Err(std_mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what}: still running after {limit:?} (deadlocked?)")
+        }
+    }
 }

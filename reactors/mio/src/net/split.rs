@@ -10,13 +10,15 @@ use std::task::{Context, Poll};
 
 use futures_io::{AsyncRead, AsyncWrite};
 
-use crate::net::TcpStream;
+use crate::net::delegate::delegate_as_fd;
+use crate::net::tcp_stream::TcpStream;
 
 /// The read half of [`TcpStream::into_split`].
 ///
 /// # Wakeups
 ///
-/// Uses the stream's read waker slot only, so it never steals the write half's wakeups.
+/// Reads use the stream's read poll slot only, so they never take the write half's
+/// wakeups; [`peek`](Self::peek) waits in the read queue.
 #[derive(Debug)]
 pub struct OwnedReadHalf {
     stream: Arc<TcpStream>,
@@ -27,20 +29,23 @@ pub struct OwnedReadHalf {
 ///
 /// # Wakeups
 ///
-/// Uses the stream's write waker slot only.
+/// Uses the stream's write poll slot only.
 #[derive(Debug)]
 pub struct OwnedWriteHalf {
     stream: Arc<TcpStream>,
 }
 
-pub(crate) fn split(stream: TcpStream) -> (OwnedReadHalf, OwnedWriteHalf) {
-    let stream = Arc::new(stream);
-    (
-        OwnedReadHalf {
-            stream: Arc::clone(&stream),
-        },
-        OwnedWriteHalf { stream },
-    )
+impl TcpStream {
+    /// Splits into a read half and a write half that can move to different tasks.
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        let stream = Arc::new(self);
+        (
+            OwnedReadHalf {
+                stream: Arc::clone(&stream),
+            },
+            OwnedWriteHalf { stream },
+        )
+    }
 }
 
 /// The halves given to [`OwnedReadHalf::reunite`] came from different streams.
@@ -79,6 +84,10 @@ impl OwnedReadHalf {
     }
 
     /// Reads without consuming; see [`TcpStream::peek`].
+    ///
+    /// # Wakeups
+    ///
+    /// As [`TcpStream::peek`].
     ///
     /// # Errors
     ///
@@ -151,3 +160,6 @@ impl AsyncWrite for OwnedWriteHalf {
         Poll::Ready(self.shutdown())
     }
 }
+
+delegate_as_fd!(OwnedReadHalf, stream);
+delegate_as_fd!(OwnedWriteHalf, stream);

@@ -1,15 +1,13 @@
 //! [`TcpStream`]: a connected TCP socket.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::net::{Shutdown, SocketAddr, ToSocketAddrs};
 use std::task::{Context, Poll};
 
 use crate::handle::Handle;
-use crate::net::delegate_async_io;
-use crate::net::split::{OwnedReadHalf, OwnedWriteHalf};
-use crate::readiness::Direction;
+use crate::net::delegate::{delegate_as_fd, delegate_async_io};
+use crate::registration::Registration;
 use crate::source::Async;
 
 /// A TCP connection, readable and writable through `futures_io::AsyncRead`/`AsyncWrite`
@@ -23,7 +21,7 @@ use crate::source::Async;
 /// use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 /// use wakewire_reactor_mio::{TcpListener, TcpStream};
 ///
-/// futures_executor::block_on(async {
+/// wakewire_core::block_on(async {
 ///     let listener = TcpListener::bind("127.0.0.1:0".parse().unwrap())?;
 ///     let mut client = TcpStream::connect(listener.local_addr()?).await?;
 ///     let (mut server, _) = listener.accept().await?;
@@ -38,12 +36,14 @@ use crate::source::Async;
 ///
 /// # Wakeups
 ///
-/// Reads (and peeks) store the waker of their latest poll in the read slot, writes in the
-/// write slot; each is woken by the next event of its direction, and with an error when
-/// the reactor is dropped. One slot per direction means one waiting reader and one waiting
-/// writer at a time: a second task reading through `&TcpStream` concurrently replaces the
-/// first one's waker (the latest poll wins), so give each direction a single owner
-/// ([`into_split`](Self::into_split)).
+/// `AsyncRead`/`AsyncWrite` are `poll_*` functions with nowhere to keep a waiter of their
+/// own: reads store the waker of their latest poll in the read direction's one poll slot,
+/// writes in the write direction's; each is woken by the next event of its direction, and
+/// with an error when the reactor is dropped. So one task may read while another writes,
+/// but a second task reading through `&TcpStream` concurrently replaces the first one's
+/// waker (the latest poll wins): give each direction a single owner
+/// ([`into_split`](Self::into_split)). [`peek`](Self::peek) is a future with its own place
+/// in the read queue, and shares the direction with any number of other peeks.
 ///
 /// # Errors
 ///
@@ -56,7 +56,7 @@ pub struct TcpStream {
 
 impl TcpStream {
     /// Connects to `addr` (tried in order if it resolves to several), using the
-    /// [global](Handle::global) reactor.
+    /// [current](Handle::current) reactor (looked up when the future is first polled).
     ///
     /// Name resolution, if `addr` is a host name, blocks the calling thread.
     ///
@@ -64,10 +64,14 @@ impl TcpStream {
     ///
     /// The error of the last address tried (`ConnectionRefused`, ...).
     pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
-        TcpStream::connect_with(addr, &Handle::global()?).await
+        TcpStream::connect_with(addr, &Handle::current()?).await
     }
 
     /// Connects to `addr` using the reactor of `handle`.
+    ///
+    /// # Wakeups
+    ///
+    /// Waits for the connection in its own place of the new socket's write queue.
     ///
     /// # Errors
     ///
@@ -84,13 +88,13 @@ impl TcpStream {
     }
 
     /// Registers a connected standard-library stream (made non-blocking here) with the
-    /// global reactor.
+    /// [current](Handle::current) reactor.
     ///
     /// # Errors
     ///
     /// Setting non-blocking mode or registering failed.
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        TcpStream::from_std_with(stream, &Handle::global()?)
+        TcpStream::from_std_with(stream, &Handle::current()?)
     }
 
     /// As [`from_std`](Self::from_std), with the reactor of `handle`.
@@ -156,6 +160,10 @@ impl TcpStream {
 
     /// Reads without consuming: the next read returns the same bytes.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue: any number of tasks may peek at once.
+    ///
     /// # Errors
     ///
     /// As a read.
@@ -164,10 +172,15 @@ impl TcpStream {
     ///
     /// Cancel safe: no data is consumed.
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_peek(cx, buf)).await
+        self.inner.read_with(|stream| stream.peek(buf)).await
     }
 
     /// The poll form of [`peek`](Self::peek).
+    ///
+    /// # Wakeups
+    ///
+    /// Shares the read direction's one poll slot with the `AsyncRead` impls: the latest
+    /// caller's waker is the one stored.
     ///
     /// # Errors
     ///
@@ -176,13 +189,8 @@ impl TcpStream {
         self.inner.poll_read_with(cx, |stream| stream.peek(buf))
     }
 
-    /// Splits into a read half and a write half that can move to different tasks.
-    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
-        crate::net::split::split(self)
-    }
-
     /// The registration of this socket (token, readiness), for tests and diagnostics.
-    pub fn registration(&self) -> &crate::Registration {
+    pub fn registration(&self) -> &Registration {
         self.inner.registration()
     }
 }
@@ -191,28 +199,23 @@ async fn connect_one(addr: SocketAddr, handle: &Handle) -> io::Result<TcpStream>
     let stream = TcpStream::from_mio(mio::net::TcpStream::connect(addr)?, handle)?;
     // A non-blocking connect reports completion as writability; `take_error` says whether
     // it failed, `peer_addr` whether it is really done (mio's documented protocol).
-    poll_fn(|cx| loop {
-        let event = match stream.inner.poll_ready(cx, Direction::Write) {
-            Poll::Ready(Ok(event)) => event,
-            Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
-            Poll::Pending => return Poll::Pending,
-        };
+    loop {
+        let event = stream.inner.writable().await?;
         if let Some(err) = stream.inner.get_ref().take_error()? {
-            return Poll::Ready(Err(err));
+            return Err(err);
         }
         match stream.inner.get_ref().peer_addr() {
-            Ok(_) => return Poll::Ready(Ok(())),
+            Ok(_) => return Ok(stream),
             Err(err) if err.kind() == io::ErrorKind::NotConnected => {
                 stream.inner.registration().clear_readiness(event);
             }
-            Err(err) => return Poll::Ready(Err(err)),
+            Err(err) => return Err(err),
         }
-    })
-    .await?;
-    Ok(stream)
+    }
 }
 
 delegate_async_io!(TcpStream);
+delegate_as_fd!(TcpStream, inner);
 
 impl fmt::Debug for TcpStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

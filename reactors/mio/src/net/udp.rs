@@ -1,20 +1,21 @@
 //! [`UdpSocket`]: datagrams over UDP.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
 use std::task::{Context, Poll};
 
 use crate::handle::Handle;
+use crate::net::delegate::delegate_as_fd;
 use crate::source::Async;
 
-/// A UDP socket. All methods take `&self`, so one task can send while another receives.
+/// A UDP socket. All methods take `&self`: share it (in an `Arc`) between tasks that send
+/// and receive at the same time.
 ///
 /// ```
 /// use wakewire_reactor_mio::UdpSocket;
 ///
-/// futures_executor::block_on(async {
+/// wakewire_core::block_on(async {
 ///     let a = UdpSocket::bind("127.0.0.1:0".parse().unwrap())?;
 ///     let b = UdpSocket::bind("127.0.0.1:0".parse().unwrap())?;
 ///     a.connect(b.local_addr()?)?;
@@ -29,8 +30,11 @@ use crate::source::Async;
 ///
 /// # Wakeups
 ///
-/// Receives store their waker in the read slot, sends in the write slot (latest poll
-/// wins); each is woken by the next event of its direction.
+/// Each receive future ([`recv`](Self::recv), [`recv_from`](Self::recv_from),
+/// [`peek_from`](Self::peek_from)) waits in its own place of the read queue, each send
+/// future in the write queue; the next event of a direction wakes all of its waiters, so
+/// any number of tasks can receive (or send) at once, and each datagram reaches one of
+/// them. The `poll_*` functions keep one waker per direction instead: the latest caller's.
 ///
 /// # Cancel safety
 ///
@@ -41,13 +45,13 @@ pub struct UdpSocket {
 }
 
 impl UdpSocket {
-    /// Binds to `addr` on the [global](Handle::global) reactor.
+    /// Binds to `addr` on the [current](Handle::current) reactor.
     ///
     /// # Errors
     ///
     /// The address is unavailable, or registering failed.
     pub fn bind(addr: SocketAddr) -> io::Result<UdpSocket> {
-        UdpSocket::bind_with(addr, &Handle::global()?)
+        UdpSocket::bind_with(addr, &Handle::current()?)
     }
 
     /// Binds to `addr` on the reactor of `handle`.
@@ -91,15 +95,24 @@ impl UdpSocket {
 
     /// Sends `buf` to the connected peer.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the write queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// Not connected, message too large, or `ConnectionRefused` reported for an earlier
     /// datagram.
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_send(cx, buf)).await
+        self.inner.write_with(|socket| socket.send(buf)).await
     }
 
     /// The poll form of [`send`](Self::send).
+    ///
+    /// # Wakeups
+    ///
+    /// One waker per direction: the latest `poll_*` call's replaces the previous
+    /// caller's. Tasks that share the socket use the async methods.
     ///
     /// # Errors
     ///
@@ -110,14 +123,23 @@ impl UdpSocket {
 
     /// Receives one datagram from the connected peer.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// Not connected, or `ConnectionRefused` reported for an earlier datagram.
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_recv(cx, buf)).await
+        self.inner.read_with(|socket| socket.recv(buf)).await
     }
 
     /// The poll form of [`recv`](Self::recv).
+    ///
+    /// # Wakeups
+    ///
+    /// One waker per direction: the latest `poll_*` call's replaces the previous
+    /// caller's. Tasks that share the socket use the async methods.
     ///
     /// # Errors
     ///
@@ -128,14 +150,25 @@ impl UdpSocket {
 
     /// Sends `buf` to `target`.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the write queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// Unreachable target or message too large.
     pub async fn send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
-        poll_fn(|cx| self.poll_send_to(cx, buf, target)).await
+        self.inner
+            .write_with(|socket| socket.send_to(buf, target))
+            .await
     }
 
     /// The poll form of [`send_to`](Self::send_to).
+    ///
+    /// # Wakeups
+    ///
+    /// One waker per direction: the latest `poll_*` call's replaces the previous
+    /// caller's. Tasks that share the socket use the async methods.
     ///
     /// # Errors
     ///
@@ -152,14 +185,23 @@ impl UdpSocket {
 
     /// Receives one datagram and its sender's address.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// The system call's error.
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        poll_fn(|cx| self.poll_recv_from(cx, buf)).await
+        self.inner.read_with(|socket| socket.recv_from(buf)).await
     }
 
     /// The poll form of [`recv_from`](Self::recv_from).
+    ///
+    /// # Wakeups
+    ///
+    /// One waker per direction: the latest `poll_*` call's replaces the previous
+    /// caller's. Tasks that share the socket use the async methods.
     ///
     /// # Errors
     ///
@@ -175,17 +217,19 @@ impl UdpSocket {
 
     /// Receives one datagram without removing it from the queue.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// As [`recv_from`](Self::recv_from).
     pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        poll_fn(|cx| {
-            self.inner
-                .poll_read_with(cx, |socket| socket.peek_from(buf))
-        })
-        .await
+        self.inner.read_with(|socket| socket.peek_from(buf)).await
     }
 }
+
+delegate_as_fd!(UdpSocket, inner);
 
 impl fmt::Debug for UdpSocket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,21 +1,22 @@
 //! [`UnixDatagram`]: datagrams over Unix-domain sockets.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
+use std::os::unix::net::SocketAddr;
 use std::path::Path;
 
-use std::os::unix::net::SocketAddr;
-
 use crate::handle::Handle;
+use crate::net::delegate::delegate_as_fd;
 use crate::source::Async;
 
-/// A Unix-domain datagram socket; wakeups and cancel safety as [`UdpSocket`](crate::UdpSocket).
+/// A Unix-domain datagram socket; wakeups and cancel safety as [`UdpSocket`](crate::UdpSocket):
+/// every send and receive future waits in its own place of its direction's queue, so any
+/// number of tasks may share the socket.
 ///
 /// ```
 /// use wakewire_reactor_mio::UnixDatagram;
 ///
-/// futures_executor::block_on(async {
+/// wakewire_core::block_on(async {
 ///     let (a, b) = UnixDatagram::pair()?;
 ///     a.send(b"one").await?;
 ///     let mut buf = [0; 8];
@@ -30,13 +31,13 @@ pub struct UnixDatagram {
 }
 
 impl UnixDatagram {
-    /// Binds to `path` on the global reactor.
+    /// Binds to `path` on the [current](Handle::current) reactor.
     ///
     /// # Errors
     ///
     /// The path exists or is not writable, or registering failed.
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixDatagram> {
-        UnixDatagram::from_mio(mio::net::UnixDatagram::bind(path)?, &Handle::global()?)
+        UnixDatagram::bind_with(path, &Handle::current()?)
     }
 
     /// Binds to `path` on the reactor of `handle`.
@@ -48,22 +49,23 @@ impl UnixDatagram {
         UnixDatagram::from_mio(mio::net::UnixDatagram::bind(path)?, handle)
     }
 
-    /// A socket bound to no address (it can still send, and connect).
+    /// A socket bound to no address (it can still send, and connect), on the
+    /// [current](Handle::current) reactor.
     ///
     /// # Errors
     ///
     /// `socket` or registering failed.
     pub fn unbound() -> io::Result<UnixDatagram> {
-        UnixDatagram::from_mio(mio::net::UnixDatagram::unbound()?, &Handle::global()?)
+        UnixDatagram::from_mio(mio::net::UnixDatagram::unbound()?, &Handle::current()?)
     }
 
-    /// A connected pair on the global reactor.
+    /// A connected pair on the [current](Handle::current) reactor.
     ///
     /// # Errors
     ///
     /// `socketpair` or registering failed.
     pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
-        UnixDatagram::pair_with(&Handle::global()?)
+        UnixDatagram::pair_with(&Handle::current()?)
     }
 
     /// A connected pair on the reactor of `handle`.
@@ -105,47 +107,57 @@ impl UnixDatagram {
 
     /// Sends to the connected peer.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the write queue (see the [type docs](Self)).
+    ///
     /// # Errors
     ///
     /// Not connected, or the system call's error.
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.inner.poll_write_with(cx, |socket| socket.send(buf))).await
+        self.inner.write_with(|socket| socket.send(buf)).await
     }
 
     /// Receives from the connected peer.
+    ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see the [type docs](Self)).
     ///
     /// # Errors
     ///
     /// The system call's error.
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        poll_fn(|cx| self.inner.poll_read_with(cx, |socket| socket.recv(buf))).await
+        self.inner.read_with(|socket| socket.recv(buf)).await
     }
 
     /// Sends to the socket at `path`.
+    ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the write queue (see the [type docs](Self)).
     ///
     /// # Errors
     ///
     /// The system call's error.
     pub async fn send_to<P: AsRef<Path>>(&self, buf: &[u8], path: P) -> io::Result<usize> {
         let path = path.as_ref();
-        poll_fn(|cx| {
-            self.inner
-                .poll_write_with(cx, |socket| socket.send_to(buf, path))
-        })
-        .await
+        self.inner
+            .write_with(|socket| socket.send_to(buf, path))
+            .await
     }
 
     /// Receives one datagram and its sender's address.
+    ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the read queue (see the [type docs](Self)).
     ///
     /// # Errors
     ///
     /// The system call's error.
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
-        poll_fn(|cx| {
-            self.inner
-                .poll_read_with(cx, |socket| socket.recv_from(buf))
-        })
-        .await
+        self.inner.read_with(|socket| socket.recv_from(buf)).await
     }
 }
 
@@ -156,3 +168,5 @@ impl fmt::Debug for UnixDatagram {
             .finish()
     }
 }
+
+delegate_as_fd!(UnixDatagram, inner);

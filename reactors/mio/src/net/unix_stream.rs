@@ -1,17 +1,15 @@
 //! [`UnixStream`] and [`UnixListener`]: stream sockets in the file system namespace.
 
 use std::fmt;
-use std::future::poll_fn;
 use std::io;
 use std::net::Shutdown;
+use std::os::unix::net::SocketAddr;
 use std::path::Path;
 use std::task::{Context, Poll};
 
-use std::os::unix::net::SocketAddr;
-
 use crate::handle::Handle;
-use crate::net::delegate_async_io;
-use crate::readiness::Direction;
+use crate::net::delegate::{delegate_as_fd, delegate_async_io};
+use crate::registration::Registration;
 use crate::source::Async;
 
 /// A connected Unix-domain stream socket; `AsyncRead`/`AsyncWrite` as
@@ -21,7 +19,7 @@ use crate::source::Async;
 /// use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 /// use wakewire_reactor_mio::UnixStream;
 ///
-/// futures_executor::block_on(async {
+/// wakewire_core::block_on(async {
 ///     let (mut a, mut b) = UnixStream::pair()?;
 ///     a.write_all(b"hi").await?;
 ///     let mut buf = [0; 2];
@@ -36,36 +34,40 @@ pub struct UnixStream {
 }
 
 impl UnixStream {
-    /// Connects to the socket at `path` (global reactor).
+    /// Connects to the socket at `path` using the [current](Handle::current) reactor.
     ///
     /// # Errors
     ///
     /// No socket there (`NotFound`), refused, or registering failed.
     pub async fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
-        UnixStream::connect_with(path, &Handle::global()?).await
+        UnixStream::connect_with(path, &Handle::current()?).await
     }
 
     /// Connects to the socket at `path` using the reactor of `handle`.
+    ///
+    /// # Wakeups
+    ///
+    /// Waits for the connection in its own place of the new socket's write queue.
     ///
     /// # Errors
     ///
     /// As [`connect`](Self::connect).
     pub async fn connect_with<P: AsRef<Path>>(path: P, handle: &Handle) -> io::Result<UnixStream> {
         let stream = UnixStream::from_mio(mio::net::UnixStream::connect(path)?, handle)?;
-        poll_fn(|cx| stream.inner.poll_ready(cx, Direction::Write)).await?;
+        stream.inner.writable().await?;
         match stream.inner.get_ref().take_error()? {
             Some(err) => Err(err),
             None => Ok(stream),
         }
     }
 
-    /// A connected pair of sockets (global reactor).
+    /// A connected pair of sockets on the [current](Handle::current) reactor.
     ///
     /// # Errors
     ///
     /// `socketpair` or registering failed.
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
-        UnixStream::pair_with(&Handle::global()?)
+        UnixStream::pair_with(&Handle::current()?)
     }
 
     /// A connected pair of sockets on the reactor of `handle`.
@@ -115,12 +117,13 @@ impl UnixStream {
     }
 
     /// The registration of this socket (token, readiness), for tests and diagnostics.
-    pub fn registration(&self) -> &crate::Registration {
+    pub fn registration(&self) -> &Registration {
         self.inner.registration()
     }
 }
 
 delegate_async_io!(UnixStream);
+delegate_as_fd!(UnixStream, inner);
 
 impl fmt::Debug for UnixStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -130,21 +133,22 @@ impl fmt::Debug for UnixStream {
     }
 }
 
-/// A listening Unix-domain stream socket. Accept errors behave as for
-/// [`TcpListener`](crate::TcpListener).
+/// A listening Unix-domain stream socket. Accept errors and wakeups behave as for
+/// [`TcpListener`](crate::TcpListener): any number of tasks may [`accept`](Self::accept)
+/// at once.
 #[derive(Debug)]
 pub struct UnixListener {
     inner: Async<mio::net::UnixListener>,
 }
 
 impl UnixListener {
-    /// Binds to `path` (which must not exist) on the global reactor.
+    /// Binds to `path` (which must not exist) on the [current](Handle::current) reactor.
     ///
     /// # Errors
     ///
     /// The path exists or is not writable, or registering failed.
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixListener> {
-        UnixListener::bind_with(path, &Handle::global()?)
+        UnixListener::bind_with(path, &Handle::current()?)
     }
 
     /// Binds to `path` on the reactor of `handle`.
@@ -169,6 +173,11 @@ impl UnixListener {
 
     /// Waits for a connection.
     ///
+    /// # Wakeups
+    ///
+    /// Waits in its own place of the listener's queue, woken by the next incoming
+    /// connection with every other waiting acceptor.
+    ///
     /// # Errors
     ///
     /// As [`TcpListener::accept`](crate::TcpListener::accept), including `EMFILE`.
@@ -177,21 +186,35 @@ impl UnixListener {
     ///
     /// Cancel safe.
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
-        poll_fn(|cx| self.poll_accept(cx)).await
+        let accepted = self.inner.read_with(|listener| listener.accept()).await;
+        self.register(accepted)
     }
 
     /// The poll form of [`accept`](Self::accept).
+    ///
+    /// # Wakeups
+    ///
+    /// Stores the waker of the latest call, replacing the previous caller's: for one
+    /// accepting task.
     ///
     /// # Errors
     ///
     /// As [`accept`](Self::accept).
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
-        let handle = self.inner.registration().handle();
         self.inner
             .poll_read_with(cx, |listener| listener.accept())
-            .map(|result| {
-                let (stream, addr) = result?;
-                Ok((UnixStream::from_mio(stream, handle)?, addr))
-            })
+            .map(|accepted| self.register(accepted))
+    }
+
+    /// Registers an accepted stream with this listener's reactor.
+    fn register(
+        &self,
+        accepted: io::Result<(mio::net::UnixStream, SocketAddr)>,
+    ) -> io::Result<(UnixStream, SocketAddr)> {
+        let (stream, addr) = accepted?;
+        let stream = UnixStream::from_mio(stream, self.inner.registration().handle())?;
+        Ok((stream, addr))
     }
 }
+
+delegate_as_fd!(UnixListener, inner);

@@ -108,3 +108,56 @@ pub fn panicking_waker() -> (Waker, Arc<AtomicBool>) {
     let fired = Arc::new(AtomicBool::new(false));
     (Waker::from(Arc::new(Bomb(fired.clone()))), fired)
 }
+
+/// A waker that runs `hook` when its last clone is dropped, and counts its wakes.
+///
+/// Stands for the last waker of a foreign executor's task: dropping it frees the task, and
+/// with it whatever the task owned (another `Sleep` of the same timer), whose `Drop` calls
+/// back into the timer that dropped the waker.
+pub fn reenters_on_drop(
+    hook: impl FnOnce() + Send + 'static,
+) -> (Waker, wakewire_core::waker::WakeCounter) {
+    struct OnDrop {
+        hook: std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>,
+        counter: Waker,
+    }
+    impl std::task::Wake for OnDrop {
+        fn wake(self: Arc<Self>) {
+            self.counter.wake_by_ref();
+        }
+    }
+    impl Drop for OnDrop {
+        fn drop(&mut self) {
+            let hook = self.hook.lock().unwrap().take();
+            if let Some(hook) = hook {
+                hook();
+            }
+        }
+    }
+    let (counter, wakes) = wakewire_core::waker::counting_waker();
+    let waker = Waker::from(Arc::new(OnDrop {
+        hook: std::sync::Mutex::new(Some(Box::new(hook))),
+        counter,
+    }));
+    (waker, wakes)
+}
+
+/// Runs `body` on its own thread and fails the test if it has not finished within
+/// `limit`: a deadlock becomes a failed assertion (the stuck thread is left behind).
+pub fn finishes_within(what: &str, limit: Duration, body: impl FnOnce() + Send + 'static) {
+    let (done, finished) = mpsc::channel();
+    let runner = thread::spawn(move || {
+        body();
+        let _ = done.send(());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(()) => runner.join().unwrap(),
+        // The body panicked: report its panic.
+        Err(mpsc::RecvTimeoutError::Disconnected) => {
+            std::panic::resume_unwind(runner.join().unwrap_err())
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what}: still running after {limit:?} (deadlocked?)")
+        }
+    }
+}

@@ -1,22 +1,27 @@
-//! The state one timer shares between its leaf futures and its driver.
+//! [`TimerState`]: what one timer's leaf futures and its driver share.
 //!
 //! One mutex guards the [`Wheel`], whose entries hold the waker of each waiting future.
 //! Futures lock it to register, re-register (latest waker wins), reset and cancel; the
 //! driver locks it to fire due entries, taking their wakers out, and wakes them **after**
-//! unlocking, in batches. An entry is only ever removed by the future that owns its key,
-//! so a key stays valid for exactly as long as its future holds it.
+//! unlocking, in batches. Wakers are foreign code, so none is woken *or dropped* under the
+//! lock: a replaced or cancelled waker may be a task's last, whose drop frees the task and
+//! its other sleeps, which come back to this lock. An entry is only ever removed by the
+//! future that owns its key, so a key stays valid for exactly as long as its future holds it.
 //!
 //! The driver publishes the tick it sleeps toward in `sleeping_until`, under the same
 //! lock. A registration only unparks the driver when its deadline is earlier than that:
 //! a driver that is running (`RUNNING`) or already sleeping toward an earlier tick is
 //! left alone, so most inserts cost no syscall.
 
-use std::any::Any;
 use std::fmt;
-use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, PoisonError};
 use std::task::{Poll, Waker};
 use std::time::{Duration, Instant};
+
+use wakewire_core::panic::drop_payload;
+use wakewire_core::park::AnyUnpark;
+use wakewire_core::waker::wake_all;
+use wakewire_core::Unpark;
 
 use crate::clock::Clock;
 use crate::error::TimerError;
@@ -30,27 +35,31 @@ const RUNNING: u64 = 0;
 /// How many wakers are taken out under one lock before they are woken.
 const WAKE_BATCH: usize = 32;
 
-/// Wakes whatever drives this timer.
-pub(crate) type UnparkFn = Box<dyn Fn() + Send + Sync>;
+/// The name the timer gives itself while it wakes (see
+/// [`wake_source`](wakewire_core::waker::wake_source)).
+const WAKE_SOURCE: &str = "timer";
 
-pub(crate) struct Inner {
-    state: Mutex<State>,
+/// One timer: its schedule of deadlines, its clock, and how to wake its driver.
+pub(crate) struct TimerState {
+    schedule: Mutex<Schedule>,
     clock: Clock,
     /// Tick 0 of the wheel.
     start: Instant,
-    unpark: UnparkFn,
+    /// Wakes whatever drives this timer.
+    unpark: AnyUnpark,
 }
 
-struct State {
+/// The part of a timer's state its lock guards.
+struct Schedule {
     wheel: Wheel<Option<Waker>>,
     sleeping_until: u64,
     shutdown: bool,
 }
 
-impl Inner {
-    pub(crate) fn new(clock: Clock, unpark: UnparkFn) -> Arc<Inner> {
-        let inner = Arc::new(Inner {
-            state: Mutex::new(State {
+impl TimerState {
+    pub(crate) fn new(clock: Clock, unpark: AnyUnpark) -> Arc<TimerState> {
+        let timer = Arc::new(TimerState {
+            schedule: Mutex::new(Schedule {
                 wheel: Wheel::new(),
                 sleeping_until: RUNNING,
                 shutdown: false,
@@ -59,16 +68,16 @@ impl Inner {
             clock,
             unpark,
         });
-        if let Some(manual) = inner.clock.as_manual() {
-            manual.attach(Arc::downgrade(&inner));
+        if let Some(manual) = timer.clock.as_manual() {
+            manual.attach(Arc::downgrade(&timer));
         }
-        inner
+        timer
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        // Wakers run outside the lock and nothing else panics while it is held, so a
-        // poisoned lock still guards a consistent wheel.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, Schedule> {
+        // No waker runs or drops under the lock and nothing else panics while it is held,
+        // so a poisoned lock still guards a consistent wheel.
+        self.schedule.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn clock(&self) -> &Clock {
@@ -76,7 +85,7 @@ impl Inner {
     }
 
     pub(crate) fn unpark_driver(&self) {
-        (self.unpark)();
+        self.unpark.unpark();
     }
 
     /// The wheel tick of a deadline (`None` meaning never).
@@ -113,13 +122,13 @@ impl Inner {
     pub(crate) fn register(&self, tick: u64, waker: &Waker) -> Result<TimerKey, TimerError> {
         // Cloned before locking: the critical section stays a slab insert and two links.
         let waker = waker.clone();
-        let mut state = self.lock();
-        if state.shutdown {
+        let mut schedule = self.lock();
+        if schedule.shutdown {
             return Err(TimerError::Shutdown);
         }
-        let key = state.wheel.insert(tick, Some(waker));
-        let wake_driver = state.schedule_earlier(tick);
-        drop(state);
+        let key = schedule.wheel.insert(tick, Some(waker));
+        let wake_driver = schedule.schedule_earlier(tick);
+        drop(schedule);
         if wake_driver {
             self.unpark_driver();
         }
@@ -127,36 +136,39 @@ impl Inner {
     }
 
     /// Polls a registered entry: removes it when it fired or the timer shut down,
-    /// otherwise stores `waker` (unless the stored one `will_wake` the same task).
+    /// otherwise stores `waker` (unless the stored one `will_wake` the same task). A waker
+    /// replaced or removed here is dropped after unlocking.
     pub(crate) fn poll_entry(&self, key: TimerKey, waker: &Waker) -> Poll<Result<(), TimerError>> {
-        let mut state = self.lock();
-        let result = if state.wheel.is_fired(key) {
+        let mut schedule = self.lock();
+        let result = if schedule.wheel.is_fired(key) {
             Ok(())
-        } else if state.shutdown {
+        } else if schedule.shutdown {
             Err(TimerError::Shutdown)
         } else {
-            let stored = state.wheel.get_mut(key);
-            match stored {
-                Some(old) if old.will_wake(waker) => {}
-                _ => *stored = Some(waker.clone()),
-            }
+            let stored = schedule.wheel.get_mut(key);
+            let replaced = match stored {
+                Some(old) if old.will_wake(waker) => None,
+                _ => stored.replace(waker.clone()),
+            };
+            drop(schedule);
+            drop(replaced);
             return Poll::Pending;
         };
-        let old_waker = state.wheel.remove(key);
-        drop(state);
+        let old_waker = schedule.wheel.remove(key);
+        drop(schedule);
         drop(old_waker);
         Poll::Ready(result)
     }
 
     /// Moves a registered entry to `tick`, re-arming it if it had fired.
     pub(crate) fn reset(&self, key: TimerKey, tick: u64) {
-        let mut state = self.lock();
-        if state.shutdown {
+        let mut schedule = self.lock();
+        if schedule.shutdown {
             return;
         }
-        state.wheel.reset(key, tick);
-        let wake_driver = state.schedule_earlier(tick);
-        drop(state);
+        schedule.wheel.reset(key, tick);
+        let wake_driver = schedule.schedule_earlier(tick);
+        drop(schedule);
         if wake_driver {
             self.unpark_driver();
         }
@@ -173,29 +185,25 @@ impl Inner {
     /// Fires every entry due at `now_tick` and wakes their wakers, outside the lock.
     /// Marks the driver as running. Returns how many entries fired.
     ///
-    /// # Panics
-    ///
-    /// If a waker panics, the others of its batch are still woken and the first panic is
-    /// then resumed; the timer stays usable.
+    /// The driver has nobody to report a waker's panic to: every waker is still woken,
+    /// and the panic is disposed of (core's `wake_all` policy for drivers).
     pub(crate) fn fire_due(&self, now_tick: u64, batch: &mut Vec<Waker>) -> usize {
         let mut fired = 0;
         loop {
-            let mut state = self.lock();
-            state.sleeping_until = RUNNING;
+            let mut schedule = self.lock();
+            schedule.sleeping_until = RUNNING;
             while batch.len() < WAKE_BATCH {
-                let Some(key) = state.wheel.poll(now_tick) else {
+                let Some(key) = schedule.wheel.poll(now_tick) else {
                     break;
                 };
                 fired += 1;
-                if let Some(waker) = state.wheel.get_mut(key).take() {
+                if let Some(waker) = schedule.wheel.get_mut(key).take() {
                     batch.push(waker);
                 }
             }
             let more = batch.len() == WAKE_BATCH;
-            drop(state);
-            if let Some(payload) = wake_all(batch) {
-                panic::resume_unwind(payload);
-            }
+            drop(schedule);
+            wake_batch(batch);
             if !more {
                 return fired;
             }
@@ -205,9 +213,9 @@ impl Inner {
     /// Records that the driver is about to sleep and returns the tick it should wake at
     /// (`None`: only an unpark can wake it).
     pub(crate) fn prepare_park(&self) -> Option<u64> {
-        let mut state = self.lock();
-        let next = state.wheel.next_deadline();
-        state.sleeping_until = next.unwrap_or(NEVER);
+        let mut schedule = self.lock();
+        let next = schedule.wheel.next_deadline();
+        schedule.sleeping_until = next.unwrap_or(NEVER);
         next
     }
 
@@ -216,13 +224,13 @@ impl Inner {
     pub(crate) fn shutdown(&self) {
         let mut batch = Vec::new();
         {
-            let mut state = self.lock();
-            state.shutdown = true;
-            batch.extend(state.wheel.values_mut().filter_map(Option::take));
+            let mut schedule = self.lock();
+            schedule.shutdown = true;
+            batch.extend(schedule.wheel.values_mut().filter_map(Option::take));
         }
-        // Shutdown often runs in a destructor: a panicking waker must not turn into an
-        // abort there, so its panic is dropped (the other wakers still ran).
-        drop(wake_all(&mut batch));
+        // Shutdown runs in a destructor: a panicking waker must not turn into an abort
+        // there, so its panic is disposed of (the other wakers still ran).
+        wake_batch(&mut batch);
     }
 
     pub(crate) fn is_shutdown(&self) -> bool {
@@ -235,7 +243,7 @@ impl Inner {
     }
 }
 
-impl State {
+impl Schedule {
     /// Whether a new deadline at `tick` is earlier than the one the driver sleeps toward;
     /// if so, records it so that later earlier-than-that inserts still wake the driver once.
     fn schedule_earlier(&mut self, tick: u64) -> bool {
@@ -248,24 +256,21 @@ impl State {
     }
 }
 
-/// Wakes every waker in `batch`, even if some panic; returns the first panic.
-fn wake_all(batch: &mut Vec<Waker>) -> Option<Box<dyn Any + Send>> {
-    let mut first_panic = None;
-    for waker in batch.drain(..) {
-        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| waker.wake())) {
-            first_panic.get_or_insert(payload);
-        }
+/// Wakes every waker of `batch` (emptying it, keeping its allocation), even if some
+/// panic; a panic is disposed of, since the timer's callers are drivers.
+fn wake_batch(batch: &mut Vec<Waker>) {
+    if let Some(payload) = wake_all(WAKE_SOURCE, batch.drain(..)) {
+        drop_payload(payload);
     }
-    first_panic
 }
 
-impl fmt::Debug for Inner {
+impl fmt::Debug for TimerState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.lock();
-        f.debug_struct("Timer")
+        let schedule = self.lock();
+        f.debug_struct("TimerState")
             .field("clock", &self.clock)
-            .field("wheel", &state.wheel)
-            .field("shutdown", &state.shutdown)
+            .field("wheel", &schedule.wheel)
+            .field("shutdown", &schedule.shutdown)
             .finish()
     }
 }

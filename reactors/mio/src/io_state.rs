@@ -1,21 +1,21 @@
-//! [`ScheduledIo`]: the state one registration shares between the reactor and its futures.
-//!
-//! One atomic word holds the readiness flags, two closing flags and a *tick*; one
-//! [`WakerSlot`] per [`Direction`] holds the waker of the task waiting in it.
+//! [`IoState`]: what one registered source shares between the reactor and its futures —
+//! one atomic readiness word, and a [`WaitList`] per [`Direction`] — and [`Waiter`], a
+//! waiting future's place in one of those lists.
 //!
 //! ```text
 //!   word:  [ tick ........ | DEREGISTERED | SHUTDOWN | WRITE_CLOSED READ_CLOSED WRITABLE READABLE ]
 //!           bits 8..          bit 5          bit 4      bits 0..4
 //!
-//!   (1) set_readiness    reactor, per event       ready |= r; tick += 1; then wake r's waiters
+//!   (1) set_readiness    reactor, per event       ready |= r; tick += 1; then take r's waiters
 //!   (2) poll_ready       leaf future              ready ∩ dir ≠ ∅ → ReadyEvent { tick, ready }
-//!                                                 else register waker, re-check, Pending
+//!       Waiter::poll_ready                        else store waker, re-check, Pending
 //!   (3) clear_readiness  leaf future, after       if tick == event.tick:
 //!                        WouldBlock                   ready -= event.ready
 //!   (3') clear_edges     leaf future, after a     if tick == event.tick:
 //!                        short stream transfer        ready -= event.ready ∩ {READABLE, WRITABLE}
-//!   (4) close            reactor drop or          SHUTDOWN / DEREGISTERED; wake both directions
-//!                        deregister
+//!   (4) shutdown,        reactor drop or          SHUTDOWN / DEREGISTERED; take both directions'
+//!       deregistered     deregister               waiters
+//!   (5) Waiter::drop     leaf future dropped      remove its queue entry (if still queued)
 //! ```
 //!
 //! Why (3) clears the closed flags too: a direction that is really closed never blocks
@@ -31,21 +31,26 @@
 //! The tick counts events, not reactor turns, so even two events of one turn (a duplicate
 //! from the selector) are ordered. `loom_readiness_clear_vs_event` checks the protocol.
 //!
-//! No lost wakeup: (2) registers its waker *before* its second look at the word, and (1)
-//! sets the word *before* it takes the waker. The slot's lock orders the two, so the task
-//! either sees the readiness or its waker is taken and woken.
+//! No lost wakeup: (2) stores its waker *before* its second look at the word, and (1)
+//! sets the word *before* it takes the waiters. The wait list's lock orders the two, so the
+//! future either sees the readiness or its waker is taken and woken. (1) takes *every*
+//! waiter of the direction (see [`WaitList`]), so (5) never drops a wakeup another waiter
+//! needed. `loom_wait_list` checks both.
+//!
+//! Wakers leave the lists under the lock, and are woken or dropped after it is released.
 
 // Public only to loom models (`--cfg loom`), which drive this protocol directly.
 #![cfg_attr(not(loom), allow(unreachable_pub, dead_code))]
 
+use std::fmt;
 use std::io;
+use std::sync::PoisonError;
 use std::task::{Context, Poll, Waker};
-
-use wakewire_core::waker::WakerSlot;
 
 use crate::error::{not_registered, shutdown_error};
 use crate::readiness::{Direction, Readiness};
-use crate::sync::{AtomicUsize, Ordering};
+use crate::sync::{AtomicUsize, Mutex, MutexGuard, Ordering};
+use crate::wait_list::{WaitKey, WaitList};
 
 const SHUTDOWN: usize = 1 << 4;
 const DEREGISTERED: usize = 1 << 5;
@@ -71,42 +76,35 @@ impl ReadyEvent {
     }
 }
 
-/// Readiness and wakers of one registered source; see the [module docs](self).
-#[derive(Debug)]
-pub struct ScheduledIo {
+/// Readiness and waiters of one registered source; see the [module docs](self).
+#[derive(Debug, Default)]
+pub struct IoState {
     word: AtomicUsize,
-    reader: WakerSlot,
-    writer: WakerSlot,
+    read: Mutex<WaitList>,
+    write: Mutex<WaitList>,
 }
 
-impl Default for ScheduledIo {
-    fn default() -> Self {
-        ScheduledIo::new()
-    }
-}
-
-impl ScheduledIo {
-    /// Fresh state: nothing ready, no waker.
+impl IoState {
+    /// Fresh state: nothing ready, nobody waiting.
     pub fn new() -> Self {
-        ScheduledIo {
-            word: AtomicUsize::new(0),
-            reader: WakerSlot::new(),
-            writer: WakerSlot::new(),
-        }
+        IoState::default()
     }
 
-    fn slot(&self, direction: Direction) -> &WakerSlot {
-        match direction {
-            Direction::Read => &self.reader,
-            Direction::Write => &self.writer,
-        }
+    fn waiters(&self, direction: Direction) -> MutexGuard<'_, WaitList> {
+        let list = match direction {
+            Direction::Read => &self.read,
+            Direction::Write => &self.write,
+        };
+        // Nothing runs foreign code while a list is locked (wakers leave it first), so a
+        // poisoned list is still consistent.
+        list.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// (1) Records an event: ORs `ready` in and advances the tick. Call
     /// [`take_wakers`](Self::take_wakers) after it (or use [`wake`](Self::wake)).
     pub fn set_readiness(&self, ready: Readiness) {
-        // AcqRel: the wake that follows must not be reordered before this store; the
-        // slot's lock then publishes it to the task (module docs).
+        // AcqRel: the waiters are taken after this store; a wait list's lock then
+        // publishes it to the futures (module docs).
         let mut current = self.word.load(Ordering::Acquire);
         loop {
             let next = (current | ready.bits()).wrapping_add(TICK_ONE);
@@ -122,28 +120,28 @@ impl ScheduledIo {
         }
     }
 
-    /// Moves the wakers of the directions in `ready` into `out`, so the caller can wake
+    /// Moves every waiter of the directions in `ready` into `out`, so the caller can wake
     /// them after releasing its own locks.
     pub fn take_wakers(&self, ready: Readiness, out: &mut Vec<Waker>) {
         for direction in [Direction::Read, Direction::Write] {
             if !ready.intersection(direction.mask()).is_empty() {
-                if let Some(waker) = self.slot(direction).take() {
-                    out.push(waker);
-                }
+                self.waiters(direction).take_all(out);
             }
         }
     }
 
-    /// (1) in one call: records `ready` and wakes its waiters.
+    /// (1) in one call: records `ready` and wakes its waiters (a waker's panic is dropped,
+    /// as the reactor drops it).
     pub fn wake(&self, ready: Readiness) {
         self.set_readiness(ready);
         let mut wakers = Vec::new();
         self.take_wakers(ready, &mut wakers);
-        wakers.into_iter().for_each(Waker::wake);
+        wake(wakers);
     }
 
-    /// (2) Returns the readiness of `direction` if any is set; otherwise stores the
-    /// context's waker (the latest one wins) and returns `Pending`.
+    /// (2) for the `poll_*` functions: returns the readiness of `direction` if any is set;
+    /// otherwise stores the context's waker in the direction's one poll slot (the latest
+    /// one wins) and returns `Pending`.
     ///
     /// # Errors
     ///
@@ -158,7 +156,8 @@ impl ScheduledIo {
         if let Some(result) = self.check(direction) {
             return Poll::Ready(result);
         }
-        self.slot(direction).register(cx.waker());
+        let replaced = self.waiters(direction).set_poll_waker(cx.waker());
+        drop(replaced); // after unlocking: it may be the last reference into an executor
         match self.check(direction) {
             Some(result) => Poll::Ready(result),
             None => Poll::Pending,
@@ -215,24 +214,117 @@ impl ScheduledIo {
         }
     }
 
-    /// (4) The reactor is gone: every waiter wakes and sees [`ReactorShutdown`](crate::ReactorShutdown).
-    pub fn shutdown(&self) {
-        self.close(SHUTDOWN);
+    /// (4) The reactor is gone: every waiter is moved into `out`; woken, each sees
+    /// [`ReactorShutdown`](crate::ReactorShutdown).
+    pub fn shutdown(&self, out: &mut Vec<Waker>) {
+        self.close(SHUTDOWN, out);
     }
 
-    /// (4) The source was deregistered: waiters wake with a `NotFound` error.
-    pub fn deregistered(&self) {
-        self.close(DEREGISTERED);
+    /// (4) The source was deregistered: every waiter is moved into `out`; woken, each
+    /// sees a `NotFound` error.
+    pub fn deregistered(&self, out: &mut Vec<Waker>) {
+        self.close(DEREGISTERED, out);
     }
 
-    fn close(&self, flag: usize) {
+    fn close(&self, flag: usize, out: &mut Vec<Waker>) {
         self.word.fetch_or(flag, Ordering::AcqRel);
-        let waiters = [self.reader.take(), self.writer.take()];
-        waiters.into_iter().flatten().for_each(Waker::wake);
+        self.waiters(Direction::Read).take_all(out);
+        self.waiters(Direction::Write).take_all(out);
     }
 
     /// The readiness flags currently set (for tests and diagnostics).
     pub fn readiness(&self) -> Readiness {
         Readiness::from_bits(self.word.load(Ordering::Acquire))
+    }
+
+    /// How many futures are queued in `direction` (the poll waker not counted).
+    pub fn queued(&self, direction: Direction) -> usize {
+        self.waiters(direction).queued()
+    }
+}
+
+/// Wakes `wakers` under the reactor's policy (one panicking waker neither stops the others
+/// nor unwinds into the caller); for the model checks and the deregistration path.
+pub(crate) fn wake(wakers: Vec<Waker>) {
+    if let Some(payload) = wakewire_core::waker::wake_all("mio", wakers) {
+        wakewire_core::panic::drop_payload(payload);
+    }
+}
+
+/// A waiting future's place in the queue of one direction of one source: (2) and (5) of
+/// the [module docs](self) for the futures that may share a direction (`recv`, `accept`,
+/// `readable`, ...). Unlike the direction's one poll waker, every `Waiter` is woken by
+/// the next event.
+///
+/// Dropping it removes its entry, so a cancelled future leaves nothing behind.
+pub struct Waiter<'a> {
+    io: &'a IoState,
+    direction: Direction,
+    key: Option<WaitKey>,
+}
+
+impl<'a> Waiter<'a> {
+    /// A waiter for `direction` of `io`, not queued yet.
+    pub fn new(io: &'a IoState, direction: Direction) -> Self {
+        Waiter {
+            io,
+            direction,
+            key: None,
+        }
+    }
+
+    /// The state this waiter waits on.
+    pub fn io(&self) -> &'a IoState {
+        self.io
+    }
+
+    /// (2) for a waiting future: returns the readiness of the direction if any is set
+    /// (leaving the queue); otherwise queues the context's waker, or updates this waiter's
+    /// entry, and returns `Pending`.
+    ///
+    /// # Errors
+    ///
+    /// As [`IoState::poll_ready`].
+    pub fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyEvent>> {
+        if let Some(result) = self.io.check(self.direction) {
+            self.leave();
+            return Poll::Ready(result);
+        }
+        let replaced = self
+            .io
+            .waiters(self.direction)
+            .wait(&mut self.key, cx.waker());
+        drop(replaced); // after unlocking
+        match self.io.check(self.direction) {
+            Some(result) => {
+                self.leave();
+                Poll::Ready(result)
+            }
+            None => Poll::Pending,
+        }
+    }
+
+    /// (5) Removes this waiter's entry, if it is still queued (a woken waiter's was taken
+    /// out by the reactor). Readiness in hand, it needs no wakeup.
+    fn leave(&mut self) {
+        if let Some(key) = self.key.take() {
+            let removed = self.io.waiters(self.direction).remove(key);
+            drop(removed); // after unlocking
+        }
+    }
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        self.leave();
+    }
+}
+
+impl fmt::Debug for Waiter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Waiter")
+            .field("direction", &self.direction)
+            .field("queued", &self.key.is_some())
+            .finish()
     }
 }

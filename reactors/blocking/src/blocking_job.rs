@@ -1,4 +1,4 @@
-//! [`BlockingTask`]: the leaf future of one blocking job.
+//! [`BlockingJob`]: the leaf future of one blocking job.
 
 use std::fmt;
 use std::future::Future;
@@ -38,15 +38,15 @@ use crate::sync::Arc;
 /// # Panics
 ///
 /// Polling again after the future returned `Ready` panics.
-#[must_use = "futures do nothing unless you poll them; dropping a BlockingTask cancels a job that has not started"]
-pub struct BlockingTask<T> {
+#[must_use = "futures do nothing unless you poll them; dropping a BlockingJob cancels a job that has not started"]
+pub struct BlockingJob<T> {
     /// `None` once the result was returned.
     completion: Option<Arc<Completion<T>>>,
 }
 
-impl<T> BlockingTask<T> {
+impl<T> BlockingJob<T> {
     pub(crate) fn new(completion: Arc<Completion<T>>) -> Self {
-        BlockingTask {
+        BlockingJob {
             completion: Some(completion),
         }
     }
@@ -58,14 +58,14 @@ impl<T> BlockingTask<T> {
     }
 }
 
-impl<T> Future for BlockingTask<T> {
+impl<T> Future for BlockingJob<T> {
     type Output = Result<T, BlockingError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let completion = self
             .completion
             .as_ref()
-            .expect("BlockingTask polled after it already returned its result");
+            .expect("BlockingJob polled after it already returned its result");
         // Register, then check: a completion after the check wakes the stored waker.
         completion.waker.register(cx.waker());
         match completion.try_take() {
@@ -78,7 +78,7 @@ impl<T> Future for BlockingTask<T> {
     }
 }
 
-impl<T> Drop for BlockingTask<T> {
+impl<T> Drop for BlockingJob<T> {
     fn drop(&mut self) {
         if let Some(completion) = self.completion.take() {
             let unread = completion.detach();
@@ -89,9 +89,9 @@ impl<T> Drop for BlockingTask<T> {
     }
 }
 
-impl<T> fmt::Debug for BlockingTask<T> {
+impl<T> fmt::Debug for BlockingJob<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BlockingTask")
+        f.debug_struct("BlockingJob")
             .field("finished", &self.is_finished())
             .finish()
     }

@@ -1,29 +1,26 @@
 //! A quick timing of the mpsc workload (4 producers x 100,000 messages into one
-//! bounded(1024) channel, one consumer) for this crate's channel and its peers, each run
+//! bounded(1024) channel, one consumer) for Wakewire's channel and its peers, each run
 //! on the same tokio runtime so only the channel differs. Not a benchmark harness (see
 //! `bench/`), just a sanity check while tuning:
 //!
 //! ```text
-//! cargo run --release -p wakewire-reactor-channel --example mpsc_timing
+//! cargo run --release --example mpsc_timing
 //! ```
 //!
-//! Channels: this crate's, tokio's mpsc, async-channel, flume and kanal.
+//! Channels: Wakewire's, tokio's mpsc, async-channel, flume and kanal.
 //!
 //! Look for: ns/msg per channel on a current_thread and a 2-worker multi_thread runtime;
 //! the best of 5 rounds, interleaved. A last section times `ping_pong` (1,000 task pairs
-//! bounce a value 10 times through fresh oneshots) for this crate's oneshot and tokio's.
+//! bounce a value 10 times through fresh oneshots) for Wakewire's oneshot and tokio's.
 
 fn main() {
-    // The peers are not built under `--cfg loom`.
-    #[cfg(not(loom))]
     timing::main();
 }
 
-#[cfg(not(loom))]
 mod timing {
     use std::time::{Duration, Instant};
 
-    use wakewire_reactor_channel::mpsc;
+    use wakewire::channel::mpsc;
 
     const PRODUCERS: u64 = 4;
     const PER_PRODUCER: u64 = 100_000;
@@ -99,10 +96,10 @@ mod timing {
             .ok())
     }
 
-    /// This crate's channel on Wakewire's own local executor (not a tokio runtime).
+    /// Wakewire's channel on Wakewire's own local executor (not a tokio runtime).
     pub(crate) fn wakewire_on_local_executor() -> Duration {
-        use wakewire_core::{BlockOn, LocalSpawn};
-        let ex = wakewire_executor_local::LocalExecutor::new();
+        use wakewire::core::{BlockOn, LocalSpawn};
+        let ex = wakewire::local::LocalExecutor::new();
         let start = Instant::now();
         let (tx, mut rx) = mpsc::bounded(CAPACITY);
         for p in 0..PRODUCERS {
@@ -128,7 +125,7 @@ mod timing {
 
     /// 1,000 pairs of tasks bounce a counter 10 times, one fresh oneshot per hop.
     pub(crate) async fn ping_pong_wakewire() {
-        use wakewire_reactor_channel::oneshot;
+        use wakewire::channel::oneshot;
         let mut pairs = Vec::new();
         for _ in 0..1000 {
             let (to_pong, mut inbox) = mpsc::unbounded::<(u32, oneshot::Sender<u32>)>();

@@ -3,7 +3,7 @@
 //! runtime, interleaved in one process.
 //!
 //! ```text
-//! cargo run -p wakewire-reactor-mio --release --example mio_echo_vs_tokio [-- ROUNDS [MESSAGES [ONLY]]]
+//! cargo run --release --example mio_echo_vs_tokio [-- ROUNDS [MESSAGES [ONLY]]]
 //! ```
 //!
 //! Contenders (server and clients on the same single thread each time):
@@ -22,9 +22,9 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
-use wakewire_core::{BlockOn, LocalSpawn, Park};
-use wakewire_executor_local::LocalExecutor;
-use wakewire_reactor_mio::{Handle, Reactor, TcpListener, TcpStream};
+use wakewire::core::{BlockOn, LocalSpawn, Park};
+use wakewire::local::LocalExecutor;
+use wakewire::net::{Handle, Reactor, TcpListener, TcpStream};
 
 const CONNECTIONS: usize = 50;
 const SIZE: usize = 64;
@@ -61,7 +61,7 @@ fn wakewire<P: Park>(ex: LocalExecutor<P>, handle: Handle, messages: usize) -> f
     start.elapsed().as_secs_f64()
 }
 
-async fn ping<S: futures_io::AsyncRead + futures_io::AsyncWrite + Unpin>(
+async fn ping<S: futures_util::io::AsyncRead + futures_util::io::AsyncWrite + Unpin>(
     stream: &mut S,
     messages: usize,
 ) -> io::Result<()> {
@@ -75,7 +75,7 @@ async fn ping<S: futures_io::AsyncRead + futures_io::AsyncWrite + Unpin>(
     Ok(())
 }
 
-async fn echo<S: futures_io::AsyncRead + futures_io::AsyncWrite + Unpin>(
+async fn echo<S: futures_util::io::AsyncRead + futures_util::io::AsyncWrite + Unpin>(
     stream: &mut S,
 ) -> io::Result<()> {
     let mut buf = [0u8; 4096];

@@ -1,11 +1,11 @@
-//! The pool's shared state and the loop each pool thread runs.
+//! [`Workers`]: a pool's threads and their job queue, and the loop each thread runs.
 //!
 //! One mutex guards the queue and the thread counts; one condvar wakes idle threads, one
 //! tells a waiting `shutdown_timeout` that a thread exited. Threads are started on demand
 //! and exit after `keep_alive` without work, so the pool shrinks back to zero threads when
 //! unused.
 //!
-//! The growth rule (in [`Shared::submit`]): every queued job is matched by a thread already
+//! The growth rule (in [`Workers::submit`]): every queued job is matched by a thread already
 //! on its way to the queue — one that is starting, was notified, or just finished a job.
 //! Only when the queue outgrows them is an idle thread woken, and only when none is idle is
 //! a thread started (up to `max_threads`). So the pool holds about as many threads as jobs
@@ -17,7 +17,7 @@ use std::io;
 use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
-use crate::job::{swallow_panic, Job};
+use crate::job::{wake_future, QueuedJob};
 use crate::sync::{lock, thread, Arc, Condvar, Mutex, MutexGuard};
 
 /// What a [`BlockingPoolBuilder`](crate::BlockingPoolBuilder) configures.
@@ -30,7 +30,7 @@ pub(crate) struct Config {
 }
 
 pub(crate) struct State {
-    queue: VecDeque<Box<dyn Job>>,
+    queue: VecDeque<Box<dyn QueuedJob>>,
     /// Live pool threads (running a job, looking for one, or idle).
     pub(crate) threads: usize,
     /// Threads waiting on `work_available`.
@@ -53,16 +53,16 @@ impl State {
     }
 }
 
-pub(crate) struct Shared {
+pub(crate) struct Workers {
     pub(crate) state: Mutex<State>,
     work_available: Condvar,
     thread_exited: Condvar,
     pub(crate) config: Config,
 }
 
-impl Shared {
+impl Workers {
     pub(crate) fn new(config: Config) -> Self {
-        Shared {
+        Workers {
             state: Mutex::new(State {
                 queue: VecDeque::new(),
                 threads: 0,
@@ -93,8 +93,8 @@ impl Shared {
     /// starting or finishing). A thread that just finished a job counts: the task it wakes
     /// often submits its next job at once, and that job should go to this warm thread, not
     /// start a new one or pay for waking a sleeping one.
-    pub(crate) fn submit(shared: &Arc<Self>, job: Box<dyn Job>) {
-        let mut state = shared.lock();
+    pub(crate) fn submit(workers: &Arc<Self>, job: Box<dyn QueuedJob>) {
+        let mut state = workers.lock();
         if state.shutdown {
             drop(state);
             drop(job);
@@ -105,13 +105,13 @@ impl Shared {
             // Enough threads are already on their way to the queue.
         } else if state.idle > state.notified {
             state.notified += 1;
-            shared.work_available.notify_one();
-        } else if state.threads < shared.config.max_threads {
-            let name = format!("{}-{}", shared.config.thread_name, state.started);
+            workers.work_available.notify_one();
+        } else if state.threads < workers.config.max_threads {
+            let name = format!("{}-{}", workers.config.thread_name, state.started);
             state.threads += 1;
             state.starting += 1;
             state.started += 1;
-            if let Err(err) = Shared::start_thread(shared, name) {
+            if let Err(err) = Workers::start_thread(workers, name) {
                 state.threads -= 1;
                 state.starting -= 1;
                 if state.threads == 0 {
@@ -127,13 +127,13 @@ impl Shared {
         // Else every thread is busy and the pool is full: the job waits its turn.
     }
 
-    fn start_thread(shared: &Arc<Self>, name: String) -> io::Result<()> {
+    fn start_thread(workers: &Arc<Self>, name: String) -> io::Result<()> {
         let mut builder = thread::Builder::new().name(name);
-        if let Some(size) = shared.config.stack_size {
+        if let Some(size) = workers.config.stack_size {
             builder = builder.stack_size(size);
         }
-        let shared = Arc::clone(shared);
-        builder.spawn(move || shared.run_thread()).map(drop)
+        let workers = Arc::clone(workers);
+        builder.spawn(move || workers.run_thread()).map(drop)
     }
 
     /// A pool thread: run jobs until none arrives for `keep_alive`, or the pool shuts down.
@@ -147,9 +147,7 @@ impl Shared {
                 // again, it counts as on its way there: the task that sees the outcome may
                 // submit its next job at once, and that job is ours.
                 let waker = job.run(&mut || self.lock().finishing += 1);
-                if let Some(waker) = waker {
-                    swallow_panic(|| waker.wake());
-                }
+                wake_future(waker);
                 state = self.lock();
                 state.finishing -= 1;
                 continue;
@@ -176,7 +174,7 @@ impl Shared {
 
     /// Stops accepting jobs and takes the queued ones out, for the caller to drop (which
     /// resolves their futures with a shutdown error) outside the lock.
-    pub(crate) fn begin_shutdown(&self) -> VecDeque<Box<dyn Job>> {
+    pub(crate) fn begin_shutdown(&self) -> VecDeque<Box<dyn QueuedJob>> {
         let mut state = self.lock();
         state.shutdown = true;
         let refused = std::mem::take(&mut state.queue);
