@@ -12,6 +12,10 @@
 //! | [`channel`] | `wakewire-reactor-channel`: mpsc, oneshot, broadcast, watch, Notify | `channel` (default) |
 //! | [`net`] | `wakewire-reactor-mio`: TCP, UDP, Unix sockets and any fd, on mio | `mio` (default) |
 //! | [`blocking`] | `wakewire-reactor-blocking`: `spawn_blocking` on an elastic thread pool | `blocking` (default) |
+//! | `tokio` | `wakewire-adapter-tokio`: tokio's runtimes behind the core traits, tokio's reactor under any executor | `tokio` |
+//! | `smol` | `wakewire-adapter-smol`: async-executor behind the core traits, async-io's timer as a core `Timer` | `smol` |
+//! | `futures` | `wakewire-adapter-futures`: futures-executor behind the core traits, the futures spawn vocabulary | `futures` |
+//! | `cancel` | `wakewire-adapter-cancel`: cancelable futures and cancellation tokens | `cancel` |
 //!
 //! Code written against the core traits runs on either executor:
 //!
@@ -52,6 +56,18 @@ pub use wakewire_reactor_mio as net;
 
 #[cfg(feature = "blocking")]
 pub use wakewire_reactor_blocking as blocking;
+
+#[cfg(feature = "tokio")]
+pub use wakewire_adapter_tokio as tokio;
+
+#[cfg(feature = "smol")]
+pub use wakewire_adapter_smol as smol;
+
+#[cfg(feature = "futures")]
+pub use wakewire_adapter_futures as futures;
+
+#[cfg(feature = "cancel")]
+pub use wakewire_adapter_cancel as cancel;
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.
 #[doc = include_str!("../README.md")]

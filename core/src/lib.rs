@@ -14,7 +14,7 @@
 //! | [`future`] | [`yield_now`](future::yield_now) | this crate | user code, tests |
 //! | [`join`] | [`JoinHandle`], [`JoinError`]: one contract for every executor | this crate | user code |
 //! | [`join_set`] | [`JoinSet`]: tasks awaited in completion order, cancelled together on drop | this crate | user code |
-//! | [`task`] | [`task::spawn`], [`task::Runnable`]: the task cell behind every handle | this crate | executors |
+//! | [`task`] | [`task::spawn`], [`task::Runnable`]: the task cell behind every handle; [`LiveTasks`](task::LiveTasks), [`RunQueue`](task::RunQueue): what an adapter needs to run our tasks on a foreign executor | this crate | executors, adapters |
 //! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits; [`SharedPark`]: one park driven by whichever worker is idle; [`ParkContext`](park::ParkContext): the reactors a park makes current; [`BoxPark`](park::BoxPark): any park, type-erased | parkers, reactors | executors |
 //! | [`blocked`] | [`BlockedPoll`]: the report of a poll that held its thread too long | this crate | executors, user hooks |
 //! | [`enter`] | the guard that turns a nested `block_on` into a clear panic | this crate | executors |

@@ -20,7 +20,7 @@ pub(crate) use shuttle::sync::{
 #[cfg(not(any(loom, shuttle)))]
 pub(crate) use std::sync::{
     atomic::{AtomicUsize, Ordering},
-    Mutex, MutexGuard,
+    Condvar, Mutex, MutexGuard,
 };
 
 #[cfg(shuttle)]

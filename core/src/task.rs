@@ -349,3 +349,9 @@ impl<F: Future> Future for CatchUnwind<F> {
         })
     }
 }
+
+mod live;
+mod run_queue;
+
+pub use live::LiveTasks;
+pub use run_queue::{RunQueue, RunQueueSpawner, Runner};
