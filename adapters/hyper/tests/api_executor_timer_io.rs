@@ -165,7 +165,9 @@ fn executor_runs_on_local_pool_and_foreign() {
     });
     let pool = Pool::builder().workers(2).build();
     execute_100(pool.spawner(), |rx| rx.iter().collect());
-    execute_100(util::server::Foreign::new(), |rx| rx.iter().collect());
+    let foreign = wakewire_adapter_futures::ThreadPoolExecutor::new(2).unwrap();
+    execute_100(foreign.spawner(), |rx| rx.iter().collect());
+    assert!(foreign.shutdown(Duration::from_secs(10)));
 }
 
 #[test]

@@ -1,9 +1,8 @@
 //! The test server: hyper's HTTP/1 server over Wakewire sockets, written once against
 //! core `Spawn` and `Timer`, and started on the local executor, the pool, or a foreign
-//! executor (`futures-executor`'s `ThreadPool` behind a small `Spawn` impl).
+//! executor (`futures-executor`'s `ThreadPool` through `wakewire-adapter-futures`).
 
 use std::convert::Infallible;
-use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::pin;
@@ -19,11 +18,11 @@ use http_body_util::{BodyExt, Full, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::rt::Timer as _;
 use hyper::{Method, Request, Response, StatusCode};
+use wakewire_adapter_futures::ThreadPoolExecutor;
 use wakewire_adapter_hyper::{HyperIo, HyperTimer};
 use wakewire_core::park::SharedPark;
-use wakewire_core::task::Runnable;
 use wakewire_core::timer::Timer;
-use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
+use wakewire_core::{BlockOn, JoinHandle, Spawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_executor_pool::Pool;
 use wakewire_reactor_mio::{Handle, Reactor, TcpListener, TcpStream};
@@ -101,6 +100,9 @@ where
     T: Timer + Clone + Send + Sync + 'static,
     T::Sleep: Send + 'static,
 {
+    // As real servers do: a response written in pieces (a streamed body) must not wait
+    // for the client's delayed ACK between them (Nagle's algorithm).
+    stream.set_nodelay(true).unwrap();
     let hyper_timer = HyperTimer::new(timer);
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder.timer(hyper_timer.clone());
@@ -214,7 +216,8 @@ pub enum Runtime {
     Local,
     /// The pool with 2 workers sharing one `TimerPark<ReactorPark>` (park mode).
     Pool,
-    /// `futures-executor`'s `ThreadPool` (2 threads), with the global reactor and timer.
+    /// `futures-executor`'s `ThreadPool` (2 threads, behind `wakewire-adapter-futures`),
+    /// with the global reactor and timer.
     Foreign,
 }
 
@@ -240,8 +243,14 @@ pub struct Server {
 
 enum Running {
     Local(thread::JoinHandle<()>),
-    Pool { pool: Pool, task: JoinHandle<()> },
-    Foreign { task: JoinHandle<()> },
+    Pool {
+        pool: Pool,
+        task: JoinHandle<()>,
+    },
+    Foreign {
+        executor: ThreadPoolExecutor,
+        task: JoinHandle<()>,
+    },
 }
 
 impl Server {
@@ -305,7 +314,8 @@ impl Server {
                 }
             }
             Runtime::Foreign => {
-                let spawner = Foreign::new();
+                let executor = ThreadPoolExecutor::new(2).unwrap();
+                let spawner = executor.spawner();
                 let listener =
                     TcpListener::bind_with(loopback, &Handle::global().unwrap()).unwrap();
                 let addr = listener.local_addr().unwrap();
@@ -326,7 +336,7 @@ impl Server {
                     addr,
                     stats,
                     stop,
-                    running: Running::Foreign { task },
+                    running: Running::Foreign { executor, task },
                 }
             }
         }
@@ -341,45 +351,10 @@ impl Server {
                 pool.block_on(task).unwrap();
                 drop(pool);
             }
-            Running::Foreign { task } => futures_executor::block_on(task).unwrap(),
+            Running::Foreign { executor, task } => {
+                executor.block_on(task).unwrap();
+                assert!(executor.shutdown(Duration::from_secs(10)));
+            }
         }
-    }
-}
-
-/// A foreign executor behind core's `Spawn`: `futures-executor`'s `ThreadPool` polls each
-/// task through core's task cell (each wake becomes one `spawn_ok` of a `run`).
-#[derive(Clone)]
-pub struct Foreign {
-    pool: futures_executor::ThreadPool,
-}
-
-impl Foreign {
-    pub fn new() -> Foreign {
-        Foreign {
-            pool: futures_executor::ThreadPool::builder()
-                .pool_size(2)
-                .create()
-                .unwrap(),
-        }
-    }
-}
-
-impl Spawn for Foreign {
-    fn spawn<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
-    where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
-    {
-        let pool = self.pool.clone();
-        let schedule = move |runnable: Runnable| {
-            pool.spawn_ok(async move {
-                runnable.run();
-            })
-        };
-        let (runnable, handle) = wakewire_core::task::spawn(future, schedule);
-        self.pool.spawn_ok(async move {
-            runnable.run();
-        });
-        Ok(handle)
     }
 }
