@@ -5,17 +5,22 @@
 //! ```
 //!
 //! Every workload runs on Wakewire and on its peers (tokio, async-executor,
-//! futures-executor) in both slots (2 workers; one thread), in interleaved rounds within
-//! this one process. stdout gets a markdown table of medians (min–max) in ns/op and the
-//! ratio Wakewire / fastest peer; progress goes to stderr. Each workload checks its own
-//! result and panics, failing the run, when it is wrong.
+//! futures-executor) in both slots (N workers, 2 unless `--workers` says otherwise; one
+//! thread), in interleaved rounds, within this one process or (`--isolate`) with each
+//! contender in a child process of its own. stdout gets a markdown table of medians
+//! (min–max) and the ratio Wakewire / fastest peer; progress goes to stderr. Each workload
+//! checks its own result and panics, failing the run, when it is wrong.
 //!
 //! Module map: [`contender`] (the traits a runtime implements), [`runtimes`] (one module
-//! per runtime family), [`workloads`], [`runner`] (interleaved rounds), [`stats`],
-//! [`report`] (table, JSON, RESULTS.md), [`machine`], [`args`].
+//! per runtime family, and the catalogue of columns), [`workloads`], [`runner`]
+//! (interleaved rounds), [`isolate`] (the child processes), [`alloc_count`] (the counting
+//! allocator of the memory rows), [`stats`], [`report`] (tables, JSON, RESULTS.md),
+//! [`machine`], [`args`].
 
+mod alloc_count;
 mod args;
 mod contender;
+mod isolate;
 mod machine;
 mod report;
 mod runner;
@@ -26,11 +31,16 @@ mod workloads;
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::args::{Args, USAGE};
 use crate::report::Report;
+use crate::runner::{Column, HANG_LIMIT};
 use crate::workloads::Counts;
+
+/// Counts heap bytes for the memory rows (off, one relaxed load per allocation, otherwise).
+#[global_allocator]
+static ALLOCATOR: alloc_count::Counting = alloc_count::Counting;
 
 /// Measured rounds per contender and workload (after one warm-up round).
 const ROUNDS: usize = 15;
@@ -49,6 +59,15 @@ fn main() -> ExitCode {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
+    if args.serve {
+        return match isolate::serve(&args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("wakewire-bench (child): {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let rounds = if args.quick { QUICK_ROUNDS } else { ROUNDS };
     let machine = machine::describe();
     let load_before = machine::load_average();
@@ -59,23 +78,57 @@ fn main() -> ExitCode {
         if args.quick { " (--quick)" } else { "" }
     );
 
-    let mut contenders = runtimes::all();
-    contenders.retain(|c| args.wants(&c.info()));
-    let legend = contenders.iter().map(|c| c.info()).collect();
-    let (rows, lines) = runner::run_all(&contenders, &args.workloads(), &counts, rounds);
-    drop(contenders);
-
-    let report = Report {
-        machine,
-        rows,
-        lines,
-        legend,
-        notes: notes(&counts),
+    let entries: Vec<_> = runtimes::catalogue(&args.workers)
+        .into_iter()
+        .filter(|entry| args.wants(&entry.info))
+        .collect();
+    let legend: Vec<_> = entries.iter().map(|entry| entry.info.clone()).collect();
+    let modes: &[&'static str] = match (args.both, args.isolate) {
+        (true, _) => &["in-process", "isolated"],
+        (false, true) => &["isolated"],
+        (false, false) => &["in-process"],
     };
-    println!("{}\n{}", report.table(), report.legend_and_notes());
+    let mut reports = Vec::new();
+    for &mode in modes {
+        eprintln!("-- {mode}");
+        let isolated = mode == "isolated";
+        let columns: Vec<Column> = entries
+            .iter()
+            .map(|entry| Column {
+                info: entry.info.clone(),
+                contender: if isolated {
+                    Box::new(isolate::Child::spawn(
+                        &entry.info,
+                        args.quick,
+                        counts.work_iterations,
+                    ))
+                } else {
+                    entry.make()
+                },
+            })
+            .collect();
+        // A child watches its own runs; the parent's watch is the backstop.
+        let hang_limit = if isolated {
+            HANG_LIMIT + Duration::from_secs(30)
+        } else {
+            HANG_LIMIT
+        };
+        let (rows, lines) =
+            runner::run_all(&columns, &args.workloads(), &counts, rounds, hang_limit);
+        drop(columns);
+        reports.push(Report {
+            mode,
+            machine: machine.clone(),
+            rows,
+            lines,
+            legend: legend.clone(),
+            notes: notes(&counts),
+        });
+    }
+    println!("{}", report::body(&reports));
 
     if let Some(path) = &args.json {
-        if let Err(err) = std::fs::write(path, report.json()) {
+        if let Err(err) = std::fs::write(path, report::json(&reports)) {
             eprintln!("wakewire-bench: cannot write {}: {err}", path.display());
             return ExitCode::FAILURE;
         }
@@ -85,7 +138,7 @@ fn main() -> ExitCode {
         let command = format!("cargo run --release -p wakewire-bench -- {}", raw.join(" "));
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("RESULTS.md");
         let load = format!("{load_before} → {}", machine::load_average());
-        let text = report.results_file(command.trim_end(), &utc_now(), rounds, &load);
+        let text = report::results_file(&reports, command.trim_end(), &utc_now(), rounds, &load);
         if let Err(err) = std::fs::write(&path, text) {
             eprintln!("wakewire-bench: cannot write {}: {err}", path.display());
             return ExitCode::FAILURE;
@@ -107,6 +160,11 @@ fn notes(counts: &Counts) -> Vec<String> {
         format!("tcp_echo: {} loopback connections, server and clients in the same runtime; each client writes a {}-byte message and reads the echo back, {} times (op = one message round trip), every byte checked; `TCP_NODELAY` on every socket. Wakewire: its mio reactor (`wakewire`: the global reactor thread; `wakewire-park`: each executor thread's own reactor); tokio: `tokio::net` through `tokio-util`'s `compat` (a thin wrapper to the `futures-io` traits the workload is written against); async-executor: async-io `Async<TcpStream>` with the executor threads in `async_io::block_on` (smol's setup); futures: async-io too, driven by async-io's own thread.", counts.connections, counts.message_size, counts.messages),
         "Join handles: each runtime's own (tokio `JoinHandle`, async-executor `Task`, futures `RemoteHandle` via `spawn_with_handle`, Wakewire core `JoinHandle`); chained_spawn detaches with each runtime's cheapest fire-and-forget spawn.".to_owned(),
         "Multi-thread results on this kind of machine are bimodal: read the min–max, and only compare ratios from one run.".to_owned(),
+        format!("blocked_neighbor (µs; multi slot only): {} tasks tick a {:?} interval for {:?} (each runtime's own timer: Wakewire's timer reactor, `tokio::time::sleep_until`, async-io's `Timer::at` for async-executor, `futures-timer` for futures); {:?} in, a task spawned from inside the runtime blocks its worker for {:?} with `std::thread::sleep` inside its poll. The ticks follow a fixed grid (the burst behaviour of tokio's `Interval`): a task held up runs its missed ticks back to back, each counted as late as it is, so a stall shows in the p99 once 1% of all ticks fall inside it. Cell: p50 / p99 / max lateness in µs; the ratio compares p99. Wakewire runs it in both drive modes (`wakewire-park`: the workers share the timer and epoll through `SharedPark`, so a blocked worker that holds the driver stalls every timer).", counts.ticking.tickers, counts.ticking.period, counts.ticking.window, counts.ticking.block_after, counts.ticking.block_for),
+        format!("always_ready (µs): the same {} tickers for {:?}, next to one task that reads a bounded({}) channel (each runtime's own, as in mpsc) that never runs dry: it puts every message back as it reads it, so its receive and its send are always ready (a producer that is never behind). It stops at the end of the window whatever happens. Cell: p50 / p99 / max lateness in µs · messages it read; the ratio compares p99. A runtime with a cooperative budget (tokio) makes the reader yield; one without lets it starve the tickers of its thread.", counts.ticking.tickers, counts.ticking.window, counts.capacity),
+        format!("memory (bytes, lower is better): heap bytes allocated minus bytes freed, counted by the harness's global allocator while N items exist at once, divided by N (allocations before the window are warmed up and not counted; the kernel's socket buffers are not heap and not counted). memory_task: {} tasks spawned with each runtime's join handle, each polled once and waiting on a gate whose waiter list is allocated beforehand (so the row is what the runtime allocates per task: task header, future, handle, queue slots). memory_tcp: {} loopback connections open at once, each with the client socket, the accepted socket and a server task waiting in a read (64-byte buffer), all the runtime's own. Same ratio as the time rows.", counts.idle_tasks, counts.idle_connections),
+        "tracer table: `yield_many` on Wakewire with every task wrapped in `wakewire-adapter-trace`'s `Traced`: plain (no wrapper), off (`Traced::untraced`, what `.traced(name)` gives with no recorder current), paused (a recorder with recording paused), on (recording three events per poll into the default ring). ns per poll (one yield is one poll).".to_owned(),
+        "`--isolate` runs each contender in its own process (the harness re-executes itself once per column and asks each child for one run at a time, keeping the rounds interleaved); without it every runtime lives in the harness's process, idle while the others run.".to_owned(),
     ]
 }
 
