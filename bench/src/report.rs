@@ -223,11 +223,12 @@ fn cell(row: &Row) -> String {
         }
         Kind::Lateness { messages } => {
             let m = &row.metrics;
+            // p50 and p99 are medians over the rounds; the max is the worst round's.
             let mut text = format!(
                 "{} / {} / {}",
                 ns(m[0].median),
                 ns(m[1].median),
-                ns(m[2].median)
+                ns(m[2].max)
             );
             if messages {
                 let _ = write!(text, " · {} msgs", count(m[3].median));
