@@ -252,9 +252,10 @@ impl Contender for AsyncExecutorLocal {
         LocalSpawner
     }
 
-    /// Its spawner lives in a thread-local of the harness thread: no remote spawns.
+    /// Its spawner lives in a thread-local of the harness thread: no remote spawns (and,
+    /// as for every peer, no Wakewire-only tracer rows).
     fn runs(&self, workload: Workload) -> bool {
-        workload != Workload::SpawnRemote
+        workload != Workload::SpawnRemote && !workload.is_tracer()
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {
