@@ -134,10 +134,15 @@ impl PoolBuilder {
         self
     }
 
-    /// Calls `hook` with each [`BlockedPoll`] report, on the worker that ran the poll, as
-    /// the poll returns. Keep it short: the worker runs nothing else meanwhile.
+    /// Calls `hook` with each [`BlockedPoll`] report, on the worker that ran the poll, after
+    /// the poll returned (outside the task). Keep it short: the worker runs nothing else
+    /// meanwhile.
     ///
     /// Has no effect unless [`blocked_poll_threshold`](Self::blocked_poll_threshold) is set.
+    ///
+    /// A panic in the hook is caught and reported like one in
+    /// [`on_thread_start`](Self::on_thread_start); the task whose poll was reported keeps
+    /// its output.
     pub fn on_blocked_poll(mut self, hook: impl Fn(&BlockedPoll) + Send + Sync + 'static) -> Self {
         self.on_blocked = Some(Arc::new(hook));
         self

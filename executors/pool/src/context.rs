@@ -10,17 +10,14 @@
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::time::Duration;
 
 use crossbeam_deque::Worker;
 use wakewire_core::task::Runnable;
 use wakewire_core::TaskId;
 
-use crate::metrics::bump;
 use crate::queues::LocalQueues;
 use crate::shared::Shared;
 use crate::sync::rt::thread_local;
-use wakewire_core::BlockedPoll;
 
 /// What the scheduling paths need from the worker running on this thread.
 pub(crate) struct Local {
@@ -54,15 +51,6 @@ fn with_local<R>(shared: &Shared, f: impl FnOnce(&Local) -> R) -> Option<R> {
 /// The index of the current thread's worker, if it is a worker of `shared`.
 pub(crate) fn current_index(shared: &Shared) -> Option<usize> {
     with_local(shared, |local| local.index)
-}
-
-/// Records a poll that ran longer than the threshold, from inside that poll on a worker.
-pub(crate) fn report_blocked(shared: &Shared, duration: Duration) {
-    let context = with_local(shared, |local| (local.index, local.running.get()));
-    if let Some((worker, Some(task))) = context {
-        bump(&shared.worker_counters[worker].blocked_polls);
-        shared.report_blocked(&BlockedPoll::new(task, duration, worker));
-    }
 }
 
 /// The current thread's worker, seen from the spawn path.

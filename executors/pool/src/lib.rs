@@ -67,21 +67,26 @@
 //!
 //! let reports = Arc::new(AtomicUsize::new(0));
 //! let counter = reports.clone();
-//! let pool = Pool::builder()
+//! let mut pool = Pool::builder()
 //!     .workers(2)
 //!     .blocked_poll_threshold(Duration::from_millis(20))
 //!     .on_blocked_poll(move |report| {
-//!         eprintln!("{report}"); // "task#7 blocked worker 1 for 50.1ms in one poll"
+//!         eprintln!("{report}"); // "task#7 blocked executor thread 1 for 50.1ms in one poll"
 //!         counter.fetch_add(1, Ordering::SeqCst);
 //!     })
 //!     .build();
 //! let slow = pool.spawn(async { std::thread::sleep(Duration::from_millis(50)) }).unwrap();
 //! pool.block_on(slow).unwrap();
+//! // The report is made after the poll returned, maybe after `block_on` saw the output:
+//! // the counts are exact once the workers have stopped.
+//! pool.shutdown(Duration::from_secs(10)).unwrap();
 //! assert_eq!(reports.load(Ordering::SeqCst), 1);
 //! assert_eq!(pool.metrics().blocked_polls, 1);
 //! ```
 //!
 //! Each report is also a `tracing::warn!` event. Without a threshold nothing is measured.
+//! The hook runs on the worker after the poll returned, outside the task: a panic in it is
+//! caught and counted in [`PoolMetrics::caught_panics`], and the task keeps its output.
 //!
 //! # Semantics
 //!

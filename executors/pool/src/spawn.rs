@@ -7,7 +7,6 @@ use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::Instant;
 
 use pin_project_lite::pin_project;
 use wakewire_core::task::{self, Runnable};
@@ -87,18 +86,7 @@ impl<F: Future> Future for Tracked<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let poll = match this.registration.shared.config.blocked_threshold {
-            None => this.future.poll(cx),
-            Some(threshold) => {
-                let start = Instant::now();
-                let poll = this.future.poll(cx);
-                let duration = start.elapsed();
-                if duration > threshold {
-                    context::report_blocked(&this.registration.shared, duration);
-                }
-                poll
-            }
-        };
+        let poll = this.future.poll(cx);
         if poll.is_pending() && this.registration.key.is_none() {
             this.registration.register(cx.waker());
         }

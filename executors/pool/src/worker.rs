@@ -18,10 +18,11 @@ use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossbeam_deque::Worker;
 use wakewire_core::task::Runnable;
+use wakewire_core::BlockedPoll;
 
 use crate::context::{clear_current, Local, CURRENT};
 use crate::metrics::{bump, WorkerCounters};
@@ -147,9 +148,12 @@ impl WorkerLoop {
                 None => worker.idle(),
             }
         }
+        // Futures left in the local queue are dropped outside the run loop, as the shutdown
+        // sweep drops the others: not entered, so a destructor may block on another
+        // executor, whichever of the two paths reaches it.
+        drop(enter);
         worker.drain_local();
         clear_current();
-        drop(enter);
         if let Some(hook) = &worker.shared.config.on_stop {
             catch_user_panic(&worker.shared, index, "on_thread_stop hook", || hook(index));
         }
@@ -194,10 +198,30 @@ impl WorkerLoop {
         let id = runnable.id();
         self.local.running.set(Some(id));
         bump(&self.counters().polls);
-        // Blocked-poll timing happens inside the task (`Tracked::poll`), so a report is
-        // made before the task's output can be seen.
-        runnable.run();
+        match self.shared.config.blocked_threshold {
+            None => {
+                runnable.run();
+            }
+            Some(threshold) => {
+                let start = Instant::now();
+                runnable.run();
+                let duration = start.elapsed();
+                if duration >= threshold {
+                    self.report_blocked(BlockedPoll::new(id, duration, self.local.index));
+                }
+            }
+        }
         self.local.running.set(None);
+    }
+
+    /// Reports a poll that ran past the threshold, after it returned: outside the task, so
+    /// a panicking hook cannot touch the task's output. The panic is caught and counted
+    /// like one of the park's.
+    fn report_blocked(&self, report: BlockedPoll) {
+        bump(&self.counters().blocked_polls);
+        catch_user_panic(&self.shared, report.worker, "blocked-poll hook", || {
+            self.shared.report_blocked(&report)
+        });
     }
 
     /// Steps 5–6: search, spin, then sleep. Returns when there may be work (or shutdown).

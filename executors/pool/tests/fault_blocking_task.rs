@@ -1,4 +1,4 @@
-//! C8 (i): one task that calls `thread::sleep(200 ms)` in every poll does not stop the
+//! One task that calls `thread::sleep(200 ms)` in every poll does not stop the
 //! other tasks on a 2-worker pool: the other worker takes the injector's work and steals
 //! the blocked worker's queue. Also: such polls are reported when a threshold is set.
 

@@ -1,4 +1,4 @@
-//! C6: a future that panics in `Drop` during (i) cancellation, (ii) pool shutdown, and an
+//! A future that panics in `Drop` during (i) cancellation, (ii) pool shutdown, and an
 //! output that panics in `Drop` after completion (iii). No double-panic abort (each case
 //! runs in a child process and must not die of SIGABRT), other tasks' drop guards still
 //! run, shutdown returns.

@@ -1,4 +1,4 @@
-//! C5: a future that panics on its 1st or 2nd poll is reported through its handle, its
+//! A future that panics on its 1st or 2nd poll is reported through its handle, its
 //! drop guard runs once, the workers survive and keep running other tasks.
 #![cfg_attr(panic = "abort", allow(unused))]
 

@@ -1,4 +1,4 @@
-//! E3: after every scenario (tasks waiting on a "reactor", a task holding its own handle,
+//! After every scenario (tasks waiting on a "reactor", a task holding its own handle,
 //! detached tasks, cancelled tasks, finished tasks) and shutdown, the live-task count is 0
 //! and every task's memory and stray waker is released.
 

@@ -1,4 +1,4 @@
-//! A1: tasks are conserved across a worker's LIFO slot and local queue, the injector, and
+//! Tasks are conserved across a worker's LIFO slot and local queue, the injector, and
 //! the other workers' queues: every task pushed is popped, stolen or handed to the
 //! injector, and in the end run (or found still queued) **exactly once**, checked with a
 //! per-id count in every interleaving.

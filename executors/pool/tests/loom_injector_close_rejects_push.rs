@@ -1,4 +1,4 @@
-//! A2: a push onto the injector that races with its close either gets in, and the task is
+//! A push onto the injector that races with its close either gets in, and the task is
 //! then drained by the shutdown sweep, or is refused and comes back to the caller as
 //! `Err(task)` (the pool's `spawn` then drops it and returns `SpawnError`). A task is never
 //! silently dropped or left behind: in every interleaving, drained + refused == pushed,

@@ -1,4 +1,4 @@
-//! A3: the workers' sleep/notify protocol (`idle.rs`) never strands a task while every
+//! The workers' sleep/notify protocol (`idle.rs`) never strands a task while every
 //! worker sleeps. Two model workers run the same sequence of calls as the real worker
 //! loop (take, search, last-searcher re-check, park, check they were chosen) while a task
 //! is pushed from outside or by one of the workers. The worker that takes the last task

@@ -1,4 +1,4 @@
-//! A5: shutdown races a spawn and a wake. Thread A shuts down (close the spawn gate, set
+//! Shutdown races a spawn and a wake. Thread A shuts down (close the spawn gate, set
 //! the shutdown flag, close the live-task registry, stop the worker, then sweep: wake every
 //! registered task and drop what the injector yields until the registry is empty and no
 //! spawn is in flight), B spawns from outside the pool through the gate, C wakes a waiting

@@ -1,4 +1,4 @@
-//! D6 (pool part): `block_on` inside a pool task, and inside another `block_on`, panics
+//! `block_on` inside a pool task, and inside another `block_on`, panics
 //! with a clear message instead of deadlocking; the worker survives.
 
 mod util;

@@ -1,4 +1,4 @@
-//! D7: spawning after shutdown returns `Err(SpawnError)` and drops the future before
+//! Spawning after shutdown returns `Err(SpawnError)` and drops the future before
 //! `spawn` returns; so does a spawn from a future's `Drop` during shutdown.
 
 mod util;

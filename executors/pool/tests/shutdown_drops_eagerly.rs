@@ -1,4 +1,4 @@
-//! E5: shutdown drops every unfinished future exactly once and returns, also when futures'
+//! Shutdown drops every unfinished future exactly once and returns, also when futures'
 //! destructors wake each other or take a lock the test holds for a while; awaiting a
 //! dropped task's handle gives `Cancelled`.
 

@@ -1,4 +1,4 @@
-//! A11: the whole pool under shuttle's randomized schedulers — 2 workers, 20 tasks that
+//! The whole pool under shuttle's randomized schedulers — 2 workers, 20 tasks that
 //! wake each other through channels, some detached handles, a spawn from inside a task,
 //! and a final shutdown racing a late wake. Checks conservation (every future dropped
 //! exactly once, every completed task's output received or dropped exactly once, every

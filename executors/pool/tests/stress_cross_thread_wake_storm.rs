@@ -1,4 +1,4 @@
-//! B2: (i) 50 tracks × 200-hop message chains × 5 cycles on 10 fresh pools; (ii) 4 foreign
+//! A storm of cross-thread wakes: (i) 50 tracks × 200-hop message chains × 5 cycles on 10 fresh pools; (ii) 4 foreign
 //! threads each wake 1 000 tasks 100 times while those tasks complete. Every track
 //! finishes, every task completes exactly once, and no task is polled after it completed.
 

@@ -1,4 +1,4 @@
-//! B3: 1 000 iterations (scaled): build a pool, spawn 100 never-completing tasks with drop
+//! Spawning races shutdown, 1 000 times (scaled): build a pool, spawn 100 never-completing tasks with drop
 //! guards and 100 self-waking tasks, keep spawning from a foreign thread, then drop the
 //! pool. Per iteration: every accepted future is dropped exactly once (each has its own
 //! drop counter, so a double drop cannot hide behind a missed one), every refused future
