@@ -24,7 +24,7 @@
 //! racing close, and `loom_shutdown_vs_spawn_vs_wake` checks the whole shutdown protocol.
 #![cfg_attr(not(loom), allow(unreachable_pub))]
 
-use crate::sync::{yield_now, AtomicUsize, Ordering};
+use crate::sync::{thread, AtomicUsize, Ordering};
 
 const CLOSED: usize = 1;
 const ONE_IN_FLIGHT: usize = 2;
@@ -95,7 +95,7 @@ impl SpawnGate {
             }
             // A spawn is between (2) and (3), or something `settled` waits for is about to
             // land: let it finish.
-            yield_now();
+            thread::yield_now();
         }
     }
 

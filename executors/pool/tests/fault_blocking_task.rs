@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::{BlockedPoll, Pool};
 
-use util::{watchdog, yield_now};
+use util::watchdog;
 
 #[test]
 fn fault_blocking_and_never_yielding_task() {

@@ -11,10 +11,10 @@ use std::os::unix::process::ExitStatusExt;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{in_child, run_in_child, watchdog, yield_now, DropCounter, Parked};
+use util::{in_child, run_in_child, watchdog, DropCounter, Parked};
 
 struct PanicOnDrop;
 

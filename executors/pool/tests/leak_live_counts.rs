@@ -10,10 +10,11 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::task::Waker;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, JoinHandle, Spawn};
+use wakewire_core::future::yield_now;
+use wakewire_core::JoinHandle;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now, DropCounter, Parked};
+use util::{watchdog, DropCounter, Parked};
 
 struct Counting;
 

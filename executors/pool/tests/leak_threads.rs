@@ -6,10 +6,10 @@ mod util;
 
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{thread_count, watchdog, yield_now};
+use util::{thread_count, watchdog};
 
 #[test]
 fn leak_fds_and_threads() {

@@ -5,7 +5,6 @@ mod util;
 
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 
 use util::{panic_text, watchdog};

@@ -7,7 +7,7 @@ use std::future::pending;
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn, SpawnError};
+use wakewire_core::SpawnError;
 use wakewire_executor_pool::{Pool, PoolSpawner};
 
 use util::{watchdog, DropCounter};

@@ -10,7 +10,6 @@ use std::task::Waker;
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 
 use util::{watchdog, DropCounter, Parked};

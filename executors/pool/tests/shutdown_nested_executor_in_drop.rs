@@ -9,11 +9,11 @@ mod util;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now, Parked};
+use util::{watchdog, Parked};
 
 struct DrivesAnotherExecutor(mpsc::Sender<Result<u32, String>>);
 

@@ -12,7 +12,6 @@ use std::task::{Context, Poll};
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 
 use util::{watchdog, Mailbox};

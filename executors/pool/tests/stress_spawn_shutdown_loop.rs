@@ -12,10 +12,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::Spawn;
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now, DropCounter};
+use util::{watchdog, DropCounter};
 
 /// What the foreign spawner saw.
 struct Foreign {
