@@ -42,8 +42,6 @@ pub trait RunQueue<T> {
     fn push(&self, task: T);
     /// Takes the task at the front.
     fn pop(&self) -> Option<T>;
-    /// Whether the queue holds no task.
-    fn is_empty(&self) -> bool;
 }
 
 /// Somewhere a worker takes a batch of tasks from: the injector or a peer's queue.
@@ -74,10 +72,6 @@ impl<T> RunQueue<T> for Worker<T> {
 
     fn pop(&self) -> Option<T> {
         Worker::pop(self)
-    }
-
-    fn is_empty(&self) -> bool {
-        Worker::is_empty(self)
     }
 }
 

@@ -210,11 +210,9 @@ impl<D: Deques> WorkerLoop<D> {
         if self.searching {
             self.searching = false;
             // We found work and nobody else is looking: if more is waiting where a peer
-            // could take it, wake one. (Only parallelism depends on this; no task can be
-            // stranded, since this worker is awake and looks at both queues itself.)
-            if self.state.idle.end_searching()
-                && (!self.worker.queues.queue().is_empty() || !self.state.injector.is_empty())
-            {
+            // could take it, wake one. A push that saw us searching relied on this look:
+            // without it, its task would wait for this poll to end while a peer sleeps.
+            if self.state.idle.end_searching() && self.state.has_visible_work() {
                 self.state.notify_one();
             }
         }
@@ -300,16 +298,18 @@ impl<D: Deques> WorkerLoop<D> {
 
     /// Parks until a notifier chooses this worker (or shutdown).
     ///
-    /// The last searcher to give up looks at every queue once more after `begin_park`
-    /// (whose `SeqCst` fence pairs with the one a pusher issues before it looks for a
-    /// searcher; see [`crate::deques`]): either it sees the task, or the pusher saw nobody
-    /// searching and wakes a sleeper. Either way no task waits while every worker sleeps.
+    /// After `begin_park` it looks at every queue once more (`begin_park`'s `SeqCst` fence
+    /// pairs with the one a pusher issues before it reads the idle counts; see
+    /// [`crate::deques`]): either it sees a task pushed meanwhile, or the pusher saw this
+    /// worker asleep and wakes a sleeper. Either way no task waits for a busy worker while
+    /// this one sleeps.
     fn sleep(&mut self) {
         let index = self.worker.index;
         let was_searching = std::mem::take(&mut self.searching);
-        if self.state.idle.begin_park(index, was_searching) && self.state.has_visible_work() {
-            // We were the last searcher and work arrived meanwhile: make sure a worker (maybe
-            // us, now listed as asleep) comes for it.
+        self.state.idle.begin_park(index, was_searching);
+        if self.state.has_visible_work() {
+            // Work arrived meanwhile: make sure a worker (maybe us, now listed as asleep)
+            // comes for it.
             self.state.notify_one();
         }
         loop {
@@ -396,6 +396,12 @@ fn catch_user_panic<R>(
     what: &'static str,
     f: impl FnOnce() -> R,
 ) -> Option<R> {
+    // loom reports a failed model (a deadlock) by panicking in the thread that blocks,
+    // which is often a park: that panic must reach the model, not be caught here.
+    #[cfg(loom)]
+    if cfg!(loom) {
+        return Some(f());
+    }
     let payload = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(value) => return Some(value),
         Err(payload) => payload,
