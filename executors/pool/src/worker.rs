@@ -31,7 +31,7 @@ use wakewire_core::{BlockedPoll, Park};
 
 use crate::deques::{Deques, WorkerContext};
 use crate::metrics::{bump, PoolCounters, WorkerCounters};
-use crate::queues::{self, BatchSource, Inject, LocalQueues, RunQueue};
+use crate::queues::{self, Inject, LocalQueues};
 use crate::schedule;
 use crate::state::PoolState;
 use crate::sync::{spin, thread, Ordering};
