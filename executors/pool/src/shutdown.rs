@@ -12,11 +12,12 @@
 //!                       registry is empty and no spawn from outside is in flight
 //! ```
 //!
-//! (3) runs on the thread that shuts the pool down, and on the last worker to exit (for a
-//! pool dropped by one of its own tasks, or one whose shutdown timed out). Both (2) and (3)
-//! drop futures outside any run loop: the thread is not entered, so a destructor may block
-//! on another executor whichever path reaches it. `loom_shutdown_vs_spawn_vs_wake` runs
-//! this code against a racing spawn and wake.
+//! (3) runs on exactly one thread: the one that shuts the pool down, or, when nobody waits
+//! for the workers (a pool dropped by one of its own tasks, a shutdown that timed out), the
+//! last worker to exit; the exit count's lock decides which. Both (2) and (3) drop futures
+//! outside any run loop: the thread is not entered, so a destructor may block on another
+//! executor whichever path reaches it. `loom_shutdown_vs_spawn_vs_wake` runs this code
+//! against a racing spawn and wake.
 #![cfg_attr(not(loom), allow(unreachable_pub))]
 
 use std::time::Instant;
@@ -38,12 +39,29 @@ impl<D: Deques> PoolState<D> {
     /// late workers stop after their current poll and the last of them sweeps.
     pub fn stop(&self, deadline: Option<Instant>) -> Result<(), usize> {
         self.begin_shutdown();
-        // A worker dropping its own pool (a task owned it) cannot wait for itself.
+        // A worker dropping its own pool (a task owned it) cannot wait for itself; the last
+        // worker out sweeps then.
         let own = schedule::current_index(self);
         let must_exit = self.workers() - usize::from(own.is_some());
-        if !self.wait_exited(must_exit, deadline) {
-            return Err(*lock(&self.exited));
+        let mut exits = lock(&self.exits);
+        exits.sweeper_waiting |= own.is_none();
+        while exits.exited < must_exit {
+            exits = match deadline {
+                None => wait(&self.exits_changed, exits),
+                Some(deadline) => {
+                    let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                        // Leave the sweep to the last worker out.
+                        exits.sweeper_waiting = false;
+                        return Err(exits.exited);
+                    };
+                    self.exits_changed
+                        .wait_timeout(exits, left)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .0
+                }
+            };
         }
+        drop(exits);
         if own.is_none() {
             self.sweep();
         }
@@ -61,37 +79,17 @@ impl<D: Deques> PoolState<D> {
         self.unpark_all();
     }
 
-    /// The end of (2): called by each worker as it leaves; the last one out sweeps.
+    /// The end of (2): called by each worker as it leaves. The last one out sweeps unless
+    /// a thread waits in [`stop`](Self::stop) to do it.
     pub(crate) fn worker_exited(&self) {
-        let mut exited = lock(&self.exited);
-        *exited += 1;
-        let last = *exited == self.workers();
-        drop(exited);
-        self.exited_changed.notify_all();
-        if last {
+        let mut exits = lock(&self.exits);
+        exits.exited += 1;
+        let sweep_here = exits.exited == self.workers() && !exits.sweeper_waiting;
+        drop(exits);
+        self.exits_changed.notify_all();
+        if sweep_here {
             self.sweep();
         }
-    }
-
-    /// Waits until at least `count` workers have left their loops, or `deadline` passes.
-    /// Returns whether they did.
-    fn wait_exited(&self, count: usize, deadline: Option<Instant>) -> bool {
-        let mut exited = lock(&self.exited);
-        while *exited < count {
-            exited = match deadline {
-                None => wait(&self.exited_changed, exited),
-                Some(deadline) => {
-                    let Some(left) = deadline.checked_duration_since(Instant::now()) else {
-                        return false;
-                    };
-                    self.exited_changed
-                        .wait_timeout(exited, left)
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .0
-                }
-            };
-        }
-        true
     }
 
     /// (3) Drops every task that is still live, once no worker polls any more: wakes each

@@ -37,6 +37,16 @@ pub struct Config {
     pub watch: BlockedPollWatch,
 }
 
+/// Who has left, and who will sweep: see [`crate::shutdown`].
+#[derive(Debug, Default)]
+pub(crate) struct Exits {
+    /// Workers that have left their run loop.
+    pub(crate) exited: usize,
+    /// A thread waits in `stop` to sweep once every worker has left; the last worker out
+    /// then leaves the sweep to it.
+    pub(crate) sweeper_waiting: bool,
+}
+
 /// See the [module docs](self).
 pub struct PoolState<D: Deques> {
     /// Tasks spawned or woken outside the workers.
@@ -53,8 +63,8 @@ pub struct PoolState<D: Deques> {
     /// Set once by shutdown; workers stop after their current poll.
     pub(crate) shutdown: AtomicBool,
     /// Workers that have left their run loop, and the condition shutdown waits on.
-    pub(crate) exited: Mutex<usize>,
-    pub(crate) exited_changed: Condvar,
+    pub(crate) exits: Mutex<Exits>,
+    pub(crate) exits_changed: Condvar,
     pub(crate) config: Config,
     pub(crate) worker_counters: Box<[CachePadded<WorkerCounters>]>,
     pub(crate) counters: PoolCounters,
@@ -75,11 +85,11 @@ impl<D: Deques> PoolState<D> {
             stealers: stealers.into(),
             unparkers: unparkers.into(),
             idle: Idle::new(workers),
-            registry: TaskRegistry::new((workers * 2).max(4)),
+            registry: TaskRegistry::new(registry_shards(workers)),
             gate: SpawnGate::new(),
             shutdown: AtomicBool::new(false),
-            exited: Mutex::new(0),
-            exited_changed: Condvar::new(),
+            exits: Mutex::new(Exits::default()),
+            exits_changed: Condvar::new(),
             config,
             worker_counters: (0..workers).map(|_| CachePadded::default()).collect(),
             counters: PoolCounters::default(),
@@ -129,6 +139,13 @@ impl<D: Deques> PoolState<D> {
         queues::take_batch(&self.injector, local)
     }
 
+    /// Whether no task is registered and the injector is empty: what a finished shutdown
+    /// leaves (for the loom models' checks).
+    #[cfg(loom)]
+    pub fn holds_no_task(&self) -> bool {
+        self.registry.is_empty() && self.injector.is_empty()
+    }
+
     /// A snapshot of the counters.
     pub fn metrics(&self) -> PoolMetrics {
         let sum = |field: fn(&WorkerCounters) -> &std::sync::atomic::AtomicU64| -> u64 {
@@ -168,6 +185,20 @@ impl<D: Deques> PoolState<D> {
         }
         usize::try_from(spawned.saturating_sub(dropped)).unwrap_or(usize::MAX)
     }
+}
+
+/// About two registry shards per worker, so registrations on different workers rarely
+/// contend.
+#[cfg(not(loom))]
+fn registry_shards(workers: usize) -> usize {
+    (workers * 2).max(4)
+}
+
+/// One under loom: every shard is a lock that each close and each emptiness check takes,
+/// which multiplies the schedules a model explores, and sharding changes no protocol.
+#[cfg(loom)]
+fn registry_shards(_workers: usize) -> usize {
+    1
 }
 
 impl<D: Deques> fmt::Debug for PoolState<D> {

@@ -68,6 +68,10 @@ impl BatchSource<usize, Deque> for Deque {
     fn queued(&self) -> usize {
         self.0.lock().unwrap().len()
     }
+
+    fn is_empty(&self) -> bool {
+        self.0.lock().unwrap().is_empty()
+    }
 }
 
 impl Deque {

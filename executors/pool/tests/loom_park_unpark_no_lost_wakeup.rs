@@ -41,44 +41,43 @@ fn loom_park_unpark_no_lost_wakeup() {
 /// with the sleeper's look at the deques, loom finds the stale reads that strand the child.
 #[test]
 fn loom_park_unpark_no_lost_wakeup_local_push() {
-    loom::model(|| {
-        let pool = ModelPool::start(2);
-        let ran = Latch::default();
-        let parent = {
-            let (state, ran) = (Arc::clone(&pool.state), ran.clone());
-            pool.state
-                .spawn(async move {
-                    let child = {
-                        let ran = ran.clone();
-                        state.spawn(async move { ran.set() }).unwrap()
-                    };
-                    // A poll that blocks its worker (until the child ran elsewhere).
-                    ran.wait();
-                    child.await.unwrap();
-                })
-                .unwrap()
-        };
-        block_on(parent).unwrap();
-        pool.shutdown();
-    });
+    loom::model(|| child_runs_while_its_parent_blocks(2));
+}
+
+/// The parent blocks its worker until another worker ran its child.
+fn child_runs_while_its_parent_blocks(workers: usize) {
+    let pool = ModelPool::start(workers);
+    let ran = Latch::default();
+    let parent = {
+        let (state, ran) = (Arc::clone(&pool.state), ran.clone());
+        pool.state
+            .spawn(async move {
+                let child = {
+                    let ran = ran.clone();
+                    state.spawn(async move { ran.set() }).unwrap()
+                };
+                // A poll that blocks its worker (until the child ran elsewhere).
+                ran.wait();
+                child.await.unwrap();
+            })
+            .unwrap()
+    };
+    block_on(parent).unwrap();
+    pool.shutdown();
 }
 
 /// Three workers, so that two may search at once and a third is refused (at most half of
 /// the workers search): a searcher that gives up while another still searches relies on
-/// that one's look, and the refused one on both. A task is spawned from outside while they
-/// start, search and sleep.
+/// that one's look, and the refused one on both. The parent blocks one worker until one
+/// of the other two ran its child.
 ///
 /// Four threads under loom's usual bound of two preemptions take minutes; this model is
 /// bounded to one (loom still switches threads at every blocking point — a park, a lock, a
-/// join — besides the one preemption), which keeps it to seconds.
+/// join — besides the one preemption), which keeps it to seconds. The races that need two
+/// preemptions are the two-worker models' subject.
 #[test]
 fn loom_park_unpark_no_lost_wakeup_three_workers() {
     let mut model = loom::model::Builder::new();
     model.preemption_bound = Some(1);
-    model.check(|| {
-        let pool = ModelPool::start(3);
-        let task = pool.state.spawn(async { 3 }).unwrap();
-        assert_eq!(block_on(task).unwrap(), 3);
-        pool.shutdown();
-    });
+    model.check(|| child_runs_while_its_parent_blocks(3));
 }

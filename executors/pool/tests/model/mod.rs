@@ -15,7 +15,11 @@
 //!   `fence(SeqCst)` and load the back index `Acquire`: a look may miss a push (crossbeam's
 //!   may too), and loom explores every stale value the memory model allows;
 //! - the injector's push is a `SeqCst` read-modify-write of its tail, its `is_empty` two
-//!   `SeqCst` loads (which loom treats as `Acquire`: weaker than the real thing).
+//!   `SeqCst` loads (which loom treats as `Acquire`: weaker than the real thing). Its data
+//!   sits behind a *loom* mutex taken around the index update too: with several pushers, a
+//!   task must become visible in the order it was stored (crossbeam's pushers reserve their
+//!   slot first, and a stealer waits for the slot it reserved to be written), or a steal
+//!   could take a stored but not yet visible task instead of the visible one.
 //!
 //! A look that sees a task then takes it under the mutex, so the stand-ins never lose or
 //! duplicate a task; what they model is when a task becomes *visible* to other workers.
@@ -44,9 +48,30 @@ use wakewire_executor_pool::worker::WorkerLoop;
 #[derive(Clone, Default)]
 pub struct ModelQueue(Arc<Indexed>);
 
-/// The global queue.
+/// The global queue: tasks and indices under one loom mutex (see the module docs).
 #[derive(Default)]
-pub struct ModelInjector(Indexed);
+pub struct ModelInjector {
+    tasks: Mutex<VecDeque<Runnable>>,
+    /// Pushes so far (crossbeam's tail).
+    tail: AtomicUsize,
+    /// Steals so far (crossbeam's head).
+    head: AtomicUsize,
+}
+
+impl ModelInjector {
+    fn take(&self, batch: bool) -> Vec<Runnable> {
+        let mut tasks = self.tasks.lock().unwrap();
+        let count = if batch {
+            tasks.len().div_ceil(2)
+        } else {
+            tasks.len().min(1)
+        };
+        if count > 0 {
+            self.head.fetch_add(count, Ordering::SeqCst);
+        }
+        tasks.drain(..count).collect()
+    }
+}
 
 /// Tasks behind a mutex, and the indices that say whether there are any.
 ///
@@ -152,31 +177,41 @@ impl BatchSource<Runnable, ModelQueue> for ModelQueue {
 
 impl BatchSource<Runnable, ModelQueue> for ModelInjector {
     fn steal_batch_and_pop(&self, dest: &ModelQueue) -> Steal<Runnable> {
-        self.0.steal_into(dest)
+        let mut taken = self.take(true).into_iter();
+        match taken.next() {
+            Some(first) => {
+                for task in taken {
+                    dest.push(task);
+                }
+                Steal::Success(first)
+            }
+            None => Steal::Empty,
+        }
     }
 
     fn queued(&self) -> usize {
-        self.0.queued()
+        let head = self.head.load(Ordering::SeqCst);
+        self.tail.load(Ordering::SeqCst).saturating_sub(head)
     }
 
     fn is_empty(&self) -> bool {
         // Crossbeam's `Injector::is_empty`: two `SeqCst` loads.
-        let head = self.0.front.load(Ordering::SeqCst);
-        let tail = self.0.back.load(Ordering::SeqCst);
+        let head = self.head.load(Ordering::SeqCst);
+        let tail = self.tail.load(Ordering::SeqCst);
         tail <= head
     }
 }
 
 impl Inject<Runnable> for ModelInjector {
-    /// Crossbeam's `Injector::push`: the slot, then a `SeqCst` read-modify-write of the
-    /// tail (any number of threads push).
+    /// The slot, then a `SeqCst` read-modify-write of the tail, under the lock.
     fn push(&self, task: Runnable) {
-        self.0.store(task);
-        self.0.back.fetch_add(1, Ordering::SeqCst);
+        let mut tasks = self.tasks.lock().unwrap();
+        tasks.push_back(task);
+        self.tail.fetch_add(1, Ordering::SeqCst);
     }
 
     fn steal(&self) -> Steal<Runnable> {
-        match self.0.take(false).pop() {
+        match self.take(false).pop() {
             Some(task) => Steal::Success(task),
             None => Steal::Empty,
         }
