@@ -6,7 +6,6 @@ mod util;
 
 use std::time::Duration;
 
-use wakewire_core::BlockOn;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 

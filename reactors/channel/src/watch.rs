@@ -14,7 +14,6 @@
 //! ```
 //!
 //! ```
-//! use wakewire_core::BlockOn;
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_channel::watch;
 //!

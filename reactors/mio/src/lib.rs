@@ -46,7 +46,6 @@
 //!
 //! ```
 //! use futures_util::io::{AsyncReadExt, AsyncWriteExt};
-//! use wakewire_core::BlockOn;
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_mio::{Reactor, UnixStream};
 //!

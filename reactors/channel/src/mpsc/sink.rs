@@ -35,7 +35,6 @@ use crate::waiters::WaiterKey;
 ///
 /// ```
 /// use futures_util::{SinkExt, StreamExt};
-/// use wakewire_core::BlockOn;
 /// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_channel::mpsc;
 ///
