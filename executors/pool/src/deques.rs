@@ -9,23 +9,25 @@
 //!
 //! No lock orders a push against a worker going to sleep: the push is a deque operation,
 //! the sleep a read-modify-write of the idle word followed by a look at the deques. What
-//! makes "either the pusher sees no searcher and wakes someone, or the last searcher sees
+//! makes "either the pusher sees the worker asleep and wakes someone, or the worker sees
 //! the push" hold on a weakly ordered machine (see [`crate::idle`] for the protocol) is
 //! this pairing:
 //!
 //! ```text
-//!   pusher                                   last searcher going to sleep
+//!   pusher                                   worker going to sleep (or last searcher
+//!                                            giving up its search)
 //!   W: deque push, an atomic write of the    R1: idle word fetch_sub (RMW)
-//!      location is_empty reads (any order)   F2: fence(SeqCst)         (Idle::begin_park)
-//!   F1: fence(SeqCst)  (Idle::worker_to_notify)
+//!      location is_empty reads (any order)   F2: fence(SeqCst)  (Idle::begin_park /
+//!   F1: fence(SeqCst)                                            Idle::end_searching)
+//!       (Idle::worker_to_notify)
 //!   R: load of the idle word                 R2: is_empty of every deque: a load of that
 //!                                                location (any order)
 //! ```
 //!
 //! The two fences are ordered in the single total order of `SeqCst` operations. If F1 comes
-//! first, R2 (after F2) reads W or something later: the searcher sees the task. If F2 comes
-//! first, R (after F1) reads R1 or something later: the pusher sees that nobody searches
-//! and wakes a sleeper (C++20 `[atomics.fences]`/`[atomics.order]`; Rust uses that model).
+//! first, R2 (after F2) reads W or something later: the worker sees the task. If F2 comes
+//! first, R (after F1) reads R1 or something later: the pusher sees the lowered count and
+//! wakes a sleeper (C++20 `[atomics.fences]`/`[atomics.order]`, which Rust follows).
 //! Neither side needs more than the fences, so a deque qualifies when:
 //!
 //! - `push` (owner end or injector) ends with an atomic write to a location that
@@ -37,10 +39,10 @@
 //! the back index `Relaxed`; `Stealer::is_empty` loads the front index, issues its own
 //! `fence(SeqCst)` and loads the back index `Acquire`. The injector's push is a `SeqCst`
 //! compare-exchange of its tail and its `is_empty` two `SeqCst` loads. No tool checks
-//! crossbeam itself here; the loom models check the argument over stand-ins that do
-//! exactly what crossbeam's local push and `is_empty` do, with loom's weak-memory
-//! exploration (`tests/loom_park_unpark_no_lost_wakeup.rs`; removing either fence makes it
-//! find a lost wakeup).
+//! crossbeam itself here; the loom models check the argument over stand-ins that do what
+//! crossbeam's local push and `is_empty` do, with loom's weak-memory exploration
+//! (`tests/loom_park_unpark_no_lost_wakeup.rs`; removing either fence makes loom find a
+//! stranded task).
 #![cfg_attr(not(loom), allow(unreachable_pub))]
 
 use std::cell::{Cell, RefCell};

@@ -1,7 +1,8 @@
 //! The spawn gate: refuses spawns once shutdown has begun, and lets shutdown's sweep wait
 //! for the spawns from outside the workers that got in just before.
 //!
-//! Tasks join the live-task [`Tracker`](crate::tracker::Tracker) only when they first
+//! Tasks join the live-task registry (core's
+//! [`TaskRegistry`](wakewire_core::registry::TaskRegistry)) only when they first
 //! return `Pending`; until then their one `Runnable` sits in a queue or is being polled, so
 //! shutdown finds them by draining the queues. What it must not miss is a spawn still on its
 //! way into a queue:

@@ -50,9 +50,10 @@
 //! - **Sleeping.** A worker that found nothing looks again for a few dozen rounds (a
 //!   park/unpark round trip costs tens of microseconds, a look well under one), then parks.
 //!   A new task wakes a sleeping worker only when no worker is searching already, so a
-//!   burst of spawns wakes one worker, not all. The last searcher to go to sleep looks at
-//!   every queue once more, so no task is stranded while all workers sleep; loom checks
-//!   that protocol on the pool's own code (`tests/loom_park_unpark_no_lost_wakeup.rs`, with
+//!   burst of spawns wakes one worker, not all. Every worker going to sleep looks at
+//!   every queue once more, so a task another worker could take never waits while a worker
+//!   sleeps and none searches (also when the worker that queued it is stuck in a long
+//!   poll); loom checks that protocol on the pool's own code (`tests/loom_park_unpark_no_lost_wakeup.rs`, with
 //!   stand-in deques that have crossbeam's memory orderings), and shuttle runs the whole
 //!   pool under randomized schedules (`tests/shuttle_pool_end_to_end.rs`, built with
 //!   `RUSTFLAGS="--cfg shuttle"`, which swaps every thread, lock, atomic and thread-local

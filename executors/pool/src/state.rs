@@ -128,8 +128,8 @@ impl<D: Deques> PoolState<D> {
         }
     }
 
-    /// Whether any queue another worker could take from holds a task: the last searcher's
-    /// look before it sleeps (see [`Deques`] for why it sees every push it must).
+    /// Whether any queue another worker could take from holds a task: a worker's last look
+    /// before it sleeps (see [`Deques`] for why it sees every push it must).
     pub(crate) fn has_visible_work(&self) -> bool {
         !self.injector.is_empty() || self.stealers.iter().any(|stealer| !stealer.is_empty())
     }
