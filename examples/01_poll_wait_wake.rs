@@ -28,7 +28,7 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use wakewire::core::{Park, ThreadParker};
+use wakewire::core::{BlockOn, Park, Spawn, ThreadParker};
 use wakewire::local::LocalExecutor;
 
 /// What the doorbell and the reactor share: did it ring, and whom to wake when it does.

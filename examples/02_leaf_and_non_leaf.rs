@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use wakewire::blocking::spawn_blocking;
-use wakewire::core::ThreadParker;
+use wakewire::core::{BlockOn, LocalSpawn, ThreadParker};
 use wakewire::local::LocalExecutor;
 use wakewire::net::{TcpListener, TcpStream};
 use wakewire::timer::TimerPark;

@@ -24,6 +24,7 @@ pub const DEFAULT_THREAD_NAME: &str = "wakewire-blocking";
 ///
 /// ```
 /// use std::time::Duration;
+/// use wakewire_core::BlockOn;
 /// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_blocking::BlockingPool;
 ///

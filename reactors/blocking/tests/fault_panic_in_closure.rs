@@ -6,6 +6,7 @@ mod util;
 
 use std::time::Duration;
 
+use wakewire_core::BlockOn;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 

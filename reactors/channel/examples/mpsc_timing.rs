@@ -101,6 +101,7 @@ mod timing {
 
     /// This crate's channel on Wakewire's own local executor (not a tokio runtime).
     pub(crate) fn wakewire_on_local_executor() -> Duration {
+        use wakewire_core::{BlockOn, LocalSpawn};
         let ex = wakewire_executor_local::LocalExecutor::new();
         let start = Instant::now();
         let (tx, mut rx) = mpsc::bounded(CAPACITY);

@@ -28,6 +28,7 @@ use crate::wake::{wake_all, wake_or_pass_on};
 ///
 /// ```
 /// use std::sync::Arc;
+/// use wakewire_core::BlockOn;
 /// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_channel::Notify;
 ///

@@ -17,6 +17,7 @@
 //! (4) wakes a sender waiting in [`Sender::closed`].
 //!
 //! ```
+//! use wakewire_core::BlockOn;
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_channel::oneshot;
 //!

@@ -14,6 +14,7 @@
 //! ```
 //!
 //! ```
+//! use wakewire_core::BlockOn;
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_channel::watch;
 //!

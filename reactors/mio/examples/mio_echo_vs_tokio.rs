@@ -22,7 +22,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
-use wakewire_core::Park;
+use wakewire_core::{BlockOn, LocalSpawn, Park};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_mio::{Handle, Reactor, TcpListener, TcpStream};
 

@@ -46,6 +46,7 @@
 //!
 //! ```
 //! use futures_util::io::{AsyncReadExt, AsyncWriteExt};
+//! use wakewire_core::BlockOn;
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_mio::{Reactor, UnixStream};
 //!

@@ -18,6 +18,7 @@ use crate::reactor::{Reactor, Shared};
 /// block in another park. Layers that only compute timeouts (a timer) stack *above* it.
 ///
 /// ```
+/// use wakewire_core::BlockOn;
 /// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_mio::{Reactor, UdpSocket};
 ///

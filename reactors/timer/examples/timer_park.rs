@@ -12,7 +12,7 @@
 
 use std::time::{Duration, Instant};
 
-use wakewire_core::ThreadParker;
+use wakewire_core::{BlockOn, LocalSpawn, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::{sleep, timeout, TimerPark};
 

@@ -72,7 +72,7 @@ impl From<ManualClock> for Clock {
 ///
 /// ```
 /// use std::time::Duration;
-/// use wakewire_core::ThreadParker;
+/// use wakewire_core::{BlockOn, ThreadParker};
 /// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_timer::{ManualClock, TimerPark};
 ///

@@ -58,7 +58,7 @@ impl TimerHandle {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use wakewire_core::ThreadParker;
+    /// use wakewire_core::{BlockOn, ThreadParker};
     /// use wakewire_executor_local::LocalExecutor;
     /// use wakewire_reactor_timer::{sleep, ManualClock, TimerPark};
     ///

@@ -33,7 +33,7 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use wakewire_core::ThreadParker;
+//! use wakewire_core::{BlockOn, ThreadParker};
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_timer::TimerPark;
 //!

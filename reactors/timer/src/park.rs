@@ -23,7 +23,7 @@ use crate::inner::Inner;
 ///
 /// ```
 /// use std::time::Duration;
-/// use wakewire_core::ThreadParker;
+/// use wakewire_core::{BlockOn, ThreadParker};
 /// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_timer::TimerPark;
 ///

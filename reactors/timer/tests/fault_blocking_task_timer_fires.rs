@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
+use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 use wakewire_reactor_timer::sleep;
 

@@ -31,6 +31,7 @@ impl<T> Sender<T> {
     /// # Examples
     ///
     /// ```
+    /// use wakewire_core::BlockOn;
     /// use wakewire_executor_local::LocalExecutor;
     /// use wakewire_reactor_channel::mpsc;
     ///

@@ -35,6 +35,7 @@ use crate::waiters::WaiterKey;
 ///
 /// ```
 /// use futures_util::{SinkExt, StreamExt};
+/// use wakewire_core::BlockOn;
 /// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_channel::mpsc;
 ///
