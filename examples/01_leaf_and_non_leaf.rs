@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use wakewire::channel::mpsc;
 use wakewire::core::future::yield_now;
-use wakewire::core::{BlockOn, LocalSpawn, ThreadParker};
+use wakewire::core::ThreadParker;
 use wakewire::local::LocalExecutor;
 use wakewire::timer::{ManualClock, TimerHandle, TimerPark};
 use wakewire_adapter_trace::render::{story, svg, SvgOptions};

@@ -33,7 +33,6 @@ use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 use wakewire::core::future::yield_now;
-use wakewire::core::{BlockOn, LocalSpawn};
 use wakewire::local::LocalExecutor;
 use wakewire_adapter_trace::render::{svg, text, SvgOptions, TextOptions};
 use wakewire_adapter_trace::{doctor::doctor, Recorder, Trace, TraceExt};

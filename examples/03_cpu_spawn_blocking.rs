@@ -26,7 +26,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use wakewire::blocking::spawn_blocking;
-use wakewire::core::{BlockOn, LocalSpawn, ThreadParker};
+use wakewire::core::ThreadParker;
 use wakewire::local::LocalExecutor;
 use wakewire::timer::{ManualClock, TimerPark};
 use wakewire_adapter_trace::render::{story, svg, SvgOptions};

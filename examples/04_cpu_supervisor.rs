@@ -25,7 +25,7 @@ use std::thread;
 use std::time::Duration;
 
 use wakewire::core::future::yield_now;
-use wakewire::core::{BlockOn, BlockedPoll, Spawn};
+use wakewire::core::BlockedPoll;
 use wakewire::pool::Pool;
 use wakewire_adapter_trace::doctor::{Diagnosis, Doctor};
 use wakewire_adapter_trace::render::{story, svg, SvgOptions};
@@ -64,6 +64,12 @@ pub fn run() -> (String, Trace) {
         .expect("the pool is running");
     pool.block_on(ticker).expect("ticker finished");
     pool.block_on(cruncher).expect("cruncher finished");
+    // The report is made on the worker after the poll returned, so it may land just after
+    // the task's output did: wait for it (bounded).
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while reports.lock().unwrap().is_empty() && std::time::Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(1));
+    }
 
     let trace = recorder.snapshot();
     let mut out = String::new();

@@ -26,7 +26,6 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 
 use wakewire::core::waker::wake_all;
-use wakewire::core::BlockOn;
 use wakewire::local::LocalExecutor;
 use wakewire_adapter_trace::render::{story, svg, SvgOptions};
 use wakewire_adapter_trace::{doctor::doctor, registered, Recorder, Trace, TraceExt};

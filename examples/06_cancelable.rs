@@ -28,7 +28,6 @@ use std::task::{Context, Poll, Waker};
 
 use wakewire::channel::oneshot;
 use wakewire::core::future::yield_now;
-use wakewire::core::{BlockOn, LocalSpawn};
 use wakewire::local::LocalExecutor;
 use wakewire_adapter_trace::render::{svg, text, SvgOptions, TextOptions};
 use wakewire_adapter_trace::{current_task, doctor::doctor, Recorder, TaskHandle, Trace, TraceExt};

@@ -24,7 +24,6 @@ use std::pin::pin;
 use std::time::Duration;
 
 use wakewire::channel::oneshot;
-use wakewire::core::{BlockOn, Spawn};
 use wakewire::pool::Pool;
 use wakewire::timer::{ManualClock, TimerThread};
 use wakewire_adapter_trace::render::{story, svg, SvgOptions};

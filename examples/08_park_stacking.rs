@@ -33,7 +33,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use wakewire::core::{BlockOn, LocalSpawn, ThreadParker};
+use wakewire::core::ThreadParker;
 use wakewire::local::LocalExecutor;
 use wakewire::timer::{ManualClock, TimerPark};
 use wakewire_adapter_trace::render::{svg, text, SvgOptions, TextOptions};

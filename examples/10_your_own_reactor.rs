@@ -30,7 +30,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use wakewire::core::waker::wake_all;
-use wakewire::core::{BlockOn, LocalSpawn, Park, ThreadParker};
+use wakewire::core::{Park, ThreadParker};
 use wakewire::local::LocalExecutor;
 use wakewire_adapter_trace::render::{svg, text, SvgOptions, TextOptions};
 use wakewire_adapter_trace::{doctor::doctor, registered, Recorder, Trace, TraceExt};

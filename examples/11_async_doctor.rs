@@ -31,7 +31,6 @@ use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 use wakewire::core::future::yield_now;
-use wakewire::core::LocalSpawn;
 use wakewire::local::LocalExecutor;
 use wakewire_adapter_trace::render::{story, svg, SvgOptions};
 use wakewire_adapter_trace::{current_task, doctor::doctor, Recorder, Trace, TraceExt};

@@ -27,7 +27,6 @@ use std::path::PathBuf;
 
 use wakewire::channel::mpsc;
 use wakewire::core::future::yield_now;
-use wakewire::core::{BlockOn, Spawn};
 use wakewire::pool::Pool;
 use wakewire_adapter_trace::render::{chrome_json, story, svg, SvgOptions};
 use wakewire_adapter_trace::{doctor::doctor, Recorder, Trace, TraceExt};

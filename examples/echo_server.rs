@@ -26,7 +26,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
-use wakewire::core::{BlockOn, LocalSpawn, Park};
+use wakewire::core::Park;
 use wakewire::local::LocalExecutor;
 use wakewire::net::{Handle, Reactor, TcpListener, TcpStream};
 use wakewire::timer::sleep;

@@ -29,7 +29,6 @@ use http_body_util::{BodyExt, Empty, Full};
 use hyper::rt::Executor;
 use hyper::{Request, Response, Uri};
 use wakewire::core::timer::timeout;
-use wakewire::core::BlockOn;
 use wakewire::local::LocalExecutor;
 use wakewire::net::{Reactor, TcpListener, TcpStream};
 use wakewire::timer::TimerPark;

@@ -51,7 +51,6 @@ use hyper::{Method, Request, Response, StatusCode};
 use wakewire::channel::watch;
 use wakewire::core::park::SharedPark;
 use wakewire::core::timer::{timeout, Timer};
-use wakewire::core::{BlockOn, Spawn};
 use wakewire::net::{Reactor, TcpListener, TcpStream};
 use wakewire::pool::{Pool, PoolSpawner};
 use wakewire::timer::{TimerHandle, TimerPark};

@@ -22,7 +22,7 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
-use wakewire::core::{BlockOn, LocalSpawn, Park};
+use wakewire::core::Park;
 use wakewire::local::LocalExecutor;
 use wakewire::net::{Handle, Reactor, TcpListener, TcpStream};
 

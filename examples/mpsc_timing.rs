@@ -98,7 +98,6 @@ mod timing {
 
     /// Wakewire's channel on Wakewire's own local executor (not a tokio runtime).
     pub(crate) fn wakewire_on_local_executor() -> Duration {
-        use wakewire::core::{BlockOn, LocalSpawn};
         let ex = wakewire::local::LocalExecutor::new();
         let start = Instant::now();
         let (tx, mut rx) = mpsc::bounded(CAPACITY);

@@ -12,7 +12,7 @@
 
 use std::time::{Duration, Instant};
 
-use wakewire::core::{BlockOn, LocalSpawn, ThreadParker};
+use wakewire::core::ThreadParker;
 use wakewire::local::LocalExecutor;
 use wakewire::timer::{sleep, timeout, TimerPark};
 

@@ -94,9 +94,19 @@ pub use wakewire_adapter_hyper as hyper;
 #[cfg(feature = "trace")]
 pub use wakewire_adapter_trace as trace;
 
-#[cfg(all(feature = "pool", feature = "timer", feature = "mio", feature = "blocking"))]
+#[cfg(all(
+    feature = "pool",
+    feature = "timer",
+    feature = "mio",
+    feature = "blocking"
+))]
 mod runtime;
-#[cfg(all(feature = "pool", feature = "timer", feature = "mio", feature = "blocking"))]
+#[cfg(all(
+    feature = "pool",
+    feature = "timer",
+    feature = "mio",
+    feature = "blocking"
+))]
 pub use runtime::{run, Runtime, RuntimeBuilder};
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.

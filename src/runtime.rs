@@ -50,11 +50,14 @@ pub struct Runtime {
     context: ParkContext,
 }
 
+/// Receives blocked-poll reports, on the worker that ran the slow poll.
+type BlockedPollHook = Box<dyn Fn(&BlockedPoll) + Send + Sync>;
+
 /// Configures a [`Runtime`].
 pub struct RuntimeBuilder {
     workers: Option<usize>,
     blocked_poll_threshold: Option<Duration>,
-    on_blocked_poll: Option<Box<dyn Fn(&BlockedPoll) + Send + Sync>>,
+    on_blocked_poll: Option<BlockedPollHook>,
     thread_name: String,
 }
 
@@ -285,7 +288,11 @@ mod tests {
             .await;
             assert_eq!(timer.live_timers(), 1, "block_on: the runtime's timer");
             let listener = crate::net::TcpListener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-            assert_eq!(net.metrics().registrations, before + 1, "block_on: the runtime's reactor");
+            assert_eq!(
+                net.metrics().registrations,
+                before + 1,
+                "block_on: the runtime's reactor"
+            );
             drop(listener);
         });
         let on_worker = rt
@@ -301,7 +308,11 @@ mod tests {
                 }
             })
             .unwrap();
-        assert_eq!(rt.block_on(on_worker).unwrap(), 1, "worker: the runtime's reactor");
+        assert_eq!(
+            rt.block_on(on_worker).unwrap(),
+            1,
+            "worker: the runtime's reactor"
+        );
     }
 
     #[test]

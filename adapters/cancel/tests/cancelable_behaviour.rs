@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use wakewire_adapter_cancel::{CancelHandle, Cancelable, Canceled};
 use wakewire_core::waker::counting_waker;
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_executor_pool::Pool;
 

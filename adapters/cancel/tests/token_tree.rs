@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use wakewire_adapter_cancel::CancellationToken;
 use wakewire_core::waker::counting_waker;
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 
 #[test]

@@ -29,7 +29,6 @@
 //! ```
 //! use futures_util::task::SpawnExt;
 //! use wakewire_adapter_futures::FuturesSpawner;
-//! use wakewire_core::BlockOn;
 //! use wakewire_executor_local::LocalExecutor;
 //!
 //! let ex = LocalExecutor::new();

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use futures_util::task::{LocalSpawnExt, SpawnExt};
 use wakewire_adapter_futures::FuturesSpawner;
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_executor_pool::Pool;
 

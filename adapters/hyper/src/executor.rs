@@ -16,7 +16,6 @@ use wakewire_core::Spawn;
 /// ```
 /// use hyper::rt::Executor;
 /// use wakewire_adapter_hyper::HyperExecutor;
-/// use wakewire_core::BlockOn;
 /// use wakewire_executor_local::LocalExecutor;
 ///
 /// let ex = LocalExecutor::new();

@@ -26,7 +26,6 @@
 //! use http_body_util::{BodyExt, Full};
 //! use hyper::{Request, Response};
 //! use wakewire_adapter_hyper::HyperIo;
-//! use wakewire_core::{BlockOn, Spawn};
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_mio::{TcpListener, TcpStream};
 //!

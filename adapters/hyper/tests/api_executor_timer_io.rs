@@ -16,7 +16,7 @@ use hyper::rt::{Executor, Sleep, Timer as _};
 use wakewire_adapter_hyper::{HyperExecutor, HyperIo, HyperTimer};
 use wakewire_core::timer::far_deadline;
 use wakewire_core::waker::counting_waker;
-use wakewire_core::{BlockOn, Spawn, ThreadParker};
+use wakewire_core::{Spawn, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_executor_pool::Pool;
 use wakewire_reactor_mio::UnixStream;

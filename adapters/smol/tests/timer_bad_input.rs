@@ -8,7 +8,6 @@ use std::time::Duration;
 use smol_timeout::TimeoutExt;
 use wakewire_adapter_smol::AsyncIoTimer;
 use wakewire_core::timer::{timeout, Elapsed, Timer};
-use wakewire_core::BlockOn;
 use wakewire_executor_local::LocalExecutor;
 
 #[test]

@@ -9,7 +9,6 @@ use std::time::Duration;
 use tokio::net::{TcpListener, UdpSocket};
 use wakewire_adapter_tokio::{checked, ReactorError, TokioReactor};
 use wakewire_core::timer::{timeout, Elapsed, Timer};
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 
 use util::join_contract::watchdog;

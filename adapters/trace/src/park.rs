@@ -20,7 +20,7 @@ use crate::recorder::Recorder;
 ///
 /// ```
 /// use wakewire_adapter_trace::{Recorder, TraceExt};
-/// use wakewire_core::{BlockOn, ThreadParker};
+/// use wakewire_core::ThreadParker;
 /// use wakewire_executor_local::LocalExecutor;
 ///
 /// let recorder = Recorder::new();

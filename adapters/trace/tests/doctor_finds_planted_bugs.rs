@@ -13,7 +13,6 @@ use std::time::Duration;
 use wakewire_adapter_trace::doctor::{doctor, Diagnosis, Doctor};
 use wakewire_adapter_trace::{current_task, Recorder, TaskHandle, TraceExt};
 use wakewire_core::waker::with_wake_source;
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 
 fn only(findings: &[wakewire_adapter_trace::doctor::Finding]) -> &Diagnosis {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use wakewire_adapter_trace::doctor::doctor;
 use wakewire_adapter_trace::{Recorder, Trace, TraceExt};
 use wakewire_core::future::yield_now;
-use wakewire_core::{BlockOn, LocalSpawn, Spawn, ThreadParker};
+use wakewire_core::ThreadParker;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_channel::{mpsc, oneshot};
 use wakewire_reactor_timer::{ManualClock, TimerPark};

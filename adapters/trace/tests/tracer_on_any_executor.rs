@@ -10,7 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use wakewire_adapter_trace::{EventKind, Recorder, TraceExt};
-use wakewire_core::{BlockOn, Spawn, ThreadParker};
+use wakewire_core::ThreadParker;
 
 fn story(run: impl FnOnce(&Recorder)) {
     let recorder = Recorder::new();

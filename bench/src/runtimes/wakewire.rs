@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use wakewire_core::park::SharedPark;
-use wakewire_core::{BlockOn, JoinHandle, Park, Spawn};
+use wakewire_core::{JoinHandle, Park, Spawn};
 use wakewire_executor_local::{LocalExecutor, Spawner as LocalSpawner};
 use wakewire_executor_pool::{Pool, PoolSpawner};
 use wakewire_reactor_blocking::BlockingJob;

@@ -19,7 +19,6 @@ pub fn global_pool() -> &'static BlockingPool {
 /// The job is queued at once; dropping the future before it starts cancels it.
 ///
 /// ```
-/// use wakewire_core::BlockOn;
 /// use wakewire_executor_local::LocalExecutor;
 /// use wakewire_reactor_blocking::spawn_blocking;
 ///

@@ -6,7 +6,6 @@
 //! [`BlockingJob`], that resolves with the closure's value.
 //!
 //! ```
-//! use wakewire_core::{BlockOn, Spawn};
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_blocking::spawn_blocking;
 //!
@@ -45,7 +44,6 @@
 //!
 //! ```
 //! use std::time::Duration;
-//! use wakewire_core::BlockOn;
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_blocking::BlockingPool;
 //!

@@ -9,7 +9,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use wakewire_core::waker::counting_waker;
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_executor_pool::Pool;
 use wakewire_reactor_blocking::{spawn_blocking, BlockingPool};

@@ -4,7 +4,6 @@ mod util;
 
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 

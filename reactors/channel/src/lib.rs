@@ -46,7 +46,6 @@
 //! A producer task streams work to a consumer, which answers through a oneshot:
 //!
 //! ```
-//! use wakewire_core::{BlockOn, LocalSpawn};
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_channel::{mpsc, oneshot};
 //!

@@ -7,7 +7,6 @@ mod util;
 use std::time::Duration;
 
 use util::Watchdog;
-use wakewire_core::BlockOn;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_channel::{mpsc, RecvError};
 

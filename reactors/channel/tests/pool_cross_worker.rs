@@ -6,7 +6,6 @@ mod util;
 
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 use wakewire_reactor_channel::{mpsc, oneshot};
 

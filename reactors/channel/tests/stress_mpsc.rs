@@ -8,7 +8,6 @@ mod util;
 use std::time::Duration;
 
 use util::{scaled, Watchdog};
-use wakewire_core::BlockOn;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_channel::mpsc;
 

@@ -8,7 +8,6 @@ use std::net::{Shutdown, SocketAddr};
 use std::time::Duration;
 
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
-use wakewire_core::{BlockOn, LocalSpawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_mio::{Handle, TcpListener, TcpStream};
 

@@ -20,7 +20,6 @@ use std::task::Poll;
 use std::time::Duration;
 
 use futures_util::stream::{FuturesUnordered, StreamExt};
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_reactor_mio::{
     Async, FdSource, Handle, Reactor, TcpListener, TcpStream, UdpSocket, UnixDatagram,
     UnixListener, UnixStream,

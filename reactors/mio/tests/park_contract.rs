@@ -17,7 +17,7 @@ use std::time::Duration;
 use futures_io::AsyncRead;
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use wakewire_core::waker::counting_waker;
-use wakewire_core::{BlockOn, Park, Unpark};
+use wakewire_core::{Park, Unpark};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_mio::{Reactor, UnixStream};
 use wakewire_reactor_timer::TimerPark;

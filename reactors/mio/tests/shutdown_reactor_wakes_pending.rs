@@ -7,7 +7,6 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use futures_util::io::AsyncReadExt;
-use wakewire_core::{BlockOn, LocalSpawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_mio::{is_shutdown, TcpListener, UdpSocket, UnixStream};
 

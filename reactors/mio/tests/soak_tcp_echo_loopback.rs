@@ -16,7 +16,6 @@ use std::time::Duration;
 
 use futures_util::future::join;
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
-use wakewire_core::{BlockOn, LocalSpawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_mio::{Handle, Reactor, TcpListener, TcpStream};
 use wakewire_reactor_timer::{timeout, TimerPark};

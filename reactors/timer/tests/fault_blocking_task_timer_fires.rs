@@ -12,7 +12,6 @@ use std::thread;
 use std::time::Duration;
 
 use wakewire_core::future::yield_now;
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 use wakewire_reactor_timer::sleep;
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use futures_core::Stream;
 use futures_util::StreamExt;
 use wakewire_core::waker::counting_waker;
-use wakewire_core::{BlockOn, ThreadParker};
+use wakewire_core::ThreadParker;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::{Interval, ManualClock, MissedTickBehavior, TimerPark};
 

@@ -14,7 +14,7 @@ use std::time::Duration;
 use futures_core::Stream;
 use proptest::prelude::*;
 use wakewire_core::waker::counting_waker;
-use wakewire_core::{BlockOn, LocalSpawn, Park, ThreadParker};
+use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::wheel::{deadline_tick, elapsed_tick, NEVER};
 use wakewire_reactor_timer::{ManualClock, TimerPark};

@@ -6,7 +6,7 @@ mod util;
 use std::time::Duration;
 
 use wakewire_core::waker::counting_waker;
-use wakewire_core::{BlockOn, Park, ThreadParker};
+use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::{ManualClock, TimerPark};
 

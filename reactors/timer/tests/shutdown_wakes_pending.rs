@@ -117,7 +117,6 @@ fn shutdown_of_a_park_wakes_every_kind_of_future_once() {
 
 #[test]
 fn shutdown_wakes_tasks_parked_on_an_executor() {
-    use wakewire_core::{BlockOn, Spawn};
     use wakewire_executor_local::LocalExecutor;
 
     let _watchdog = watchdog(

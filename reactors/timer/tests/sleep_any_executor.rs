@@ -8,7 +8,7 @@ use std::future::poll_fn;
 use std::task::Poll;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, LocalSpawn, ThreadParker};
+use wakewire_core::ThreadParker;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::{sleep, timeout, ManualClock, TimerPark, TimerThread};
 
@@ -60,7 +60,6 @@ fn local_executor_with_the_global_timer() {
 
 #[test]
 fn pool_executor_with_the_global_timer() {
-    use wakewire_core::Spawn;
     let _watchdog = watchdog("pool/global", Duration::from_secs(10));
     let pool = wakewire_executor_pool::Pool::builder().workers(2).build();
     // Sleeps spread over both workers; each task checks that its deadline has passed.

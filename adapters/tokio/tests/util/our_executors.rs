@@ -10,7 +10,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, SharedPark, Spawn, ThreadParker};
+use wakewire_core::{SharedPark, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_executor_pool::Pool;
 use wakewire_reactor_timer::TimerPark;

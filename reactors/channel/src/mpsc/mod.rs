@@ -23,7 +23,6 @@
 //! # Examples
 //!
 //! ```
-//! use wakewire_core::{BlockOn, LocalSpawn};
 //! use wakewire_executor_local::LocalExecutor;
 //! use wakewire_reactor_channel::mpsc;
 //!
