@@ -5,18 +5,21 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, PoisonError};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use pin_project_lite::pin_project;
 
 use crate::join::JoinHandle;
+use crate::registry::{RegistryKey, TaskRegistry};
 use crate::spawn::SpawnError;
-use crate::sync::{Condvar, Mutex, MutexGuard};
+use crate::sync::{AtomicBool, Condvar, Mutex, Ordering};
 use crate::task::{self, Runnable};
 
-/// The set of tasks whose futures are still alive, for executors that do not own a run
-/// queue of their own (an adapter running Wakewire tasks on a foreign executor).
+/// The set of tasks whose futures are still alive, for executors that record each task as
+/// it is spawned: the local executor, and the adapters that run Wakewire tasks on foreign
+/// executors. (The pool records a task only at its first `Pending`, directly in a
+/// [`TaskRegistry`](crate::registry::TaskRegistry), the registry this set is built on.)
 ///
 /// A task that waits on a reactor exists nowhere but in that reactor's waker slot, so an
 /// executor that shuts down cannot drop its future unless it kept a way to reach it. This
@@ -51,17 +54,12 @@ pub struct LiveTasks {
 }
 
 struct Inner {
-    state: Mutex<State>,
-    /// Signalled when the set becomes empty after `close`.
+    /// The waker of every live task (one shard: spawns come from anywhere, rarely at once).
+    registry: TaskRegistry,
+    closed: AtomicBool,
+    /// Signalled when the last live task's future is dropped, for `wait_empty`.
     emptied: Condvar,
-}
-
-struct State {
-    /// Slot `key` holds the waker of a live task; `None` slots are listed in `free`.
-    wakers: Vec<Option<Waker>>,
-    free: Vec<usize>,
-    len: usize,
-    closed: bool,
+    emptied_lock: Mutex<()>,
 }
 
 impl LiveTasks {
@@ -69,23 +67,12 @@ impl LiveTasks {
     pub fn new() -> Self {
         LiveTasks {
             inner: Arc::new(Inner {
-                state: Mutex::new(State {
-                    wakers: Vec::new(),
-                    free: Vec::new(),
-                    len: 0,
-                    closed: false,
-                }),
+                registry: TaskRegistry::new(1),
+                closed: AtomicBool::new(false),
                 emptied: Condvar::new(),
+                emptied_lock: Mutex::new(()),
             }),
         }
-    }
-
-    fn state(&self) -> MutexGuard<'_, State> {
-        // Only slot edits that cannot panic halfway run under the lock.
-        self.inner
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Creates a task for a `Send` future with [`task::spawn`] and records it as live.
@@ -137,44 +124,25 @@ impl LiveTasks {
         F: Future,
         M: FnOnce(Tracked<F>) -> (Runnable, JoinHandle<F::Output>),
     {
-        let mut state = self.state();
-        if state.closed {
-            drop(state);
+        // The task is created under the registry's lock, so a `close` either finds it (and
+        // wakes it) or refuses it before it exists.
+        let registered = self.inner.registry.register(0, |key| {
+            let tracked = Tracked {
+                future,
+                _untrack: Untrack {
+                    live: self.clone(),
+                    key,
+                },
+            };
+            let (runnable, handle) = make_task(tracked);
+            let waker = runnable.waker();
+            ((runnable, handle), waker)
+        });
+        registered.map_err(|refused| {
             // Outside the lock: the future's destructor may spawn again.
-            drop(future);
-            return Err(SpawnError::shutdown());
-        }
-        let key = match state.free.pop() {
-            Some(key) => key,
-            None => {
-                state.wakers.push(None);
-                state.wakers.len() - 1
-            }
-        };
-        state.len += 1;
-        drop(state);
-        let tracked = Tracked {
-            future,
-            _untrack: Untrack {
-                live: self.clone(),
-                key,
-            },
-        };
-        // Created outside the lock: nothing reaches this slot before it holds a waker, and
-        // a closing thread that misses it is caught by the check below.
-        let (runnable, handle) = make_task(tracked);
-        let mut state = self.state();
-        state.wakers[key] = Some(runnable.waker());
-        let closed = state.closed;
-        drop(state);
-        if closed {
-            // `close` ran while the task was being made and could not wake it: dropping
-            // the first `Runnable` drops the future (and frees the slot) right here.
-            drop(runnable);
-            drop(handle);
-            return Err(SpawnError::shutdown());
-        }
-        Ok((runnable, handle))
+            drop(refused);
+            SpawnError::shutdown()
+        })
     }
 
     /// Refuses further spawns and wakes every live task, so each is scheduled once more.
@@ -182,15 +150,10 @@ impl LiveTasks {
     /// Returns `false` if the set was already closed (nothing is woken again). The wakers
     /// run on the calling thread, outside the set's lock.
     pub fn close(&self) -> bool {
-        let wakers: Vec<Waker> = {
-            let mut state = self.state();
-            if state.closed {
-                return false;
-            }
-            state.closed = true;
-            state.wakers.iter().flatten().cloned().collect()
-        };
-        for waker in wakers {
+        if self.inner.closed.swap(true, Ordering::AcqRel) {
+            return false;
+        }
+        for waker in self.inner.registry.close() {
             waker.wake();
         }
         true
@@ -198,12 +161,12 @@ impl LiveTasks {
 
     /// Whether [`close`](Self::close) was called.
     pub fn is_closed(&self) -> bool {
-        self.state().closed
+        self.inner.closed.load(Ordering::Acquire)
     }
 
     /// The number of tasks whose futures are alive.
     pub fn len(&self) -> usize {
-        self.state().len
+        self.inner.registry.len()
     }
 
     /// Whether no task's future is alive.
@@ -215,8 +178,14 @@ impl LiveTasks {
     /// the set is empty.
     pub fn wait_empty(&self, timeout: Duration) -> bool {
         let deadline = Instant::now().checked_add(timeout);
-        let mut state = self.state();
-        while state.len > 0 {
+        let mut guard = self
+            .inner
+            .emptied_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        // Checked under `emptied_lock`, which `Untrack` takes before notifying: an emptying
+        // between the check and the wait is not missed.
+        while !self.is_empty() {
             let left = match deadline {
                 Some(deadline) => match deadline.checked_duration_since(Instant::now()) {
                     Some(left) if !left.is_zero() => left,
@@ -224,10 +193,10 @@ impl LiveTasks {
                 },
                 None => Duration::from_secs(3600),
             };
-            state = self
+            guard = self
                 .inner
                 .emptied
-                .wait_timeout(state, left)
+                .wait_timeout(guard, left)
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
@@ -243,10 +212,9 @@ impl Default for LiveTasks {
 
 impl fmt::Debug for LiveTasks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.state();
         f.debug_struct("LiveTasks")
-            .field("live", &state.len)
-            .field("closed", &state.closed)
+            .field("live", &self.len())
+            .field("closed", &self.is_closed())
             .finish()
     }
 }
@@ -270,23 +238,21 @@ impl<F: Future> Future for Tracked<F> {
 
 struct Untrack {
     live: LiveTasks,
-    key: usize,
+    key: RegistryKey,
 }
 
 impl Drop for Untrack {
     fn drop(&mut self) {
-        let waker = {
-            let mut state = self.live.state();
-            let waker = state.wakers[self.key].take();
-            state.free.push(self.key);
-            state.len -= 1;
-            if state.len == 0 {
-                self.live.inner.emptied.notify_all();
-            }
-            waker
-        };
-        // Dropped outside the lock: it may be the task's last reference, and its schedule
-        // function may come back here.
-        drop(waker);
+        let inner = &self.live.inner;
+        // Dropped outside the registry's lock: it may be the task's last reference, and
+        // its schedule function may come back here.
+        drop(inner.registry.unregister(self.key));
+        if inner.registry.is_empty() {
+            let _guard = inner
+                .emptied_lock
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            inner.emptied.notify_all();
+        }
     }
 }

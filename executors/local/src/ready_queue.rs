@@ -2,16 +2,12 @@
 
 use std::fmt;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::thread;
 
 use concurrent_queue::ConcurrentQueue;
-use pin_project_lite::pin_project;
 use wakewire_core::park::AnyUnpark;
-use wakewire_core::registry::{RegistryKey, TaskRegistry};
-use wakewire_core::task::{self, Runnable};
+use wakewire_core::task::{LiveTasks, Runnable};
 use wakewire_core::{JoinHandle, SpawnError, Unpark};
 
 use crate::sleep::SleepState;
@@ -25,39 +21,8 @@ pub(crate) struct ReadyQueue {
     /// The executor's park (type-erased, so handles need not carry its type).
     unpark: AnyUnpark,
     /// Every task whose future is still alive, so shutdown can find the ones that are
-    /// waiting on a reactor and drop them too. A task registers when it is spawned.
-    registry: TaskRegistry,
-}
-
-pin_project! {
-    /// A task's future plus the guard that removes it from the registry when the future
-    /// is dropped (finished, cancelled or shut down).
-    pub(crate) struct Tracked<F> {
-        #[pin]
-        future: F,
-        _guard: Untrack,
-    }
-}
-
-impl<F: Future> Future for Tracked<F> {
-    type Output = F::Output;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        self.project().future.poll(cx)
-    }
-}
-
-pub(crate) struct Untrack {
-    queue: Arc<ReadyQueue>,
-    key: RegistryKey,
-}
-
-impl Drop for Untrack {
-    fn drop(&mut self) {
-        // The waker is dropped here, after the registry's lock was released: dropping a
-        // task's waker may re-enter `schedule`.
-        drop(self.queue.registry.unregister(self.key));
-    }
+    /// waiting on a reactor and drop them too. A task is recorded when it is spawned.
+    live: LiveTasks,
 }
 
 impl fmt::Debug for ReadyQueue {
@@ -75,7 +40,7 @@ impl ReadyQueue {
             tasks: ConcurrentQueue::unbounded(),
             sleep: SleepState::new(),
             unpark,
-            registry: TaskRegistry::new(1),
+            live: LiveTasks::new(),
         }
     }
 
@@ -100,9 +65,12 @@ impl ReadyQueue {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.register(future, |future, queue| {
-            task::spawn(future, move |runnable| queue.schedule(runnable))
-        })
+        let queue = Arc::clone(self);
+        let (runnable, handle) = self
+            .live
+            .spawn(future, move |runnable| queue.schedule(runnable))?;
+        self.schedule(runnable);
+        Ok(handle)
     }
 
     /// As [`spawn`](Self::spawn) for a `!Send` future. Only call on the executor's thread:
@@ -115,65 +83,29 @@ impl ReadyQueue {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.register(future, |future, queue| {
-            task::spawn_local(future, move |runnable| queue.schedule(runnable))
-        })
-    }
-
-    fn register<F, M>(
-        self: &Arc<Self>,
-        future: F,
-        make_task: M,
-    ) -> Result<JoinHandle<F::Output>, SpawnError>
-    where
-        F: Future,
-        M: FnOnce(Tracked<F>, Arc<ReadyQueue>) -> (Runnable, JoinHandle<F::Output>),
-    {
-        // The task is created under the registry's lock, so a shutdown that closes the
-        // registry either finds it or refuses it before it exists.
-        let registered = self.registry.register(0, |key| {
-            let tracked = Tracked {
-                future,
-                _guard: Untrack {
-                    queue: Arc::clone(self),
-                    key,
-                },
-            };
-            let (runnable, handle) = make_task(tracked, Arc::clone(self));
-            let waker = runnable.waker();
-            ((runnable, handle), waker)
-        });
-        match registered {
-            Ok((runnable, handle)) => {
-                self.schedule(runnable);
-                Ok(handle)
-            }
-            Err(refused) => {
-                // Dropped here, on the spawning thread, outside the lock: the future's
-                // destructor may itself try to spawn.
-                drop(refused);
-                Err(SpawnError::shutdown())
-            }
-        }
+        let queue = Arc::clone(self);
+        let (runnable, handle) = self
+            .live
+            .spawn_local(future, move |runnable| queue.schedule(runnable))?;
+        self.schedule(runnable);
+        Ok(handle)
     }
 
     /// The number of tasks whose futures are still alive.
     pub(crate) fn live_tasks(&self) -> usize {
-        self.registry.len()
+        self.live.len()
     }
 
     /// Refuses new spawns and drops every live future, on the calling (owner) thread.
     pub(crate) fn shutdown(&self) {
-        // Waking puts every idle task in the queue; dropping a queued `Runnable` drops its
-        // future here, and its guard removes it from the registry.
-        for waker in self.registry.close() {
-            waker.wake();
-        }
+        // Closing wakes every idle task, so it is in the queue; dropping a queued
+        // `Runnable` drops its future here, and its guard removes it from `live`.
+        self.live.close();
         loop {
             while let Ok(runnable) = self.tasks.pop() {
                 drop(runnable);
             }
-            if self.registry.is_empty() {
+            if self.live.is_empty() {
                 break;
             }
             // A task was woken on another thread just before we closed: its waker has
