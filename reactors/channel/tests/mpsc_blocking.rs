@@ -2,18 +2,16 @@
 //! executor thread.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::time::Duration;
 
-use util::Watchdog;
 use wakewire_core::BlockOn;
 use wakewire_executor_local::LocalExecutor;
+use wakewire_matrix::util::watchdog;
 use wakewire_reactor_channel::{mpsc, RecvError};
 
 #[test]
 fn blocking_threads_exchange_in_order() {
-    let _watchdog = Watchdog::arm(
+    let _watchdog = watchdog(
         "blocking_threads_exchange_in_order",
         Duration::from_secs(20),
     );
@@ -42,7 +40,7 @@ fn blocking_threads_exchange_in_order() {
 
 #[test]
 fn async_receiver_with_blocking_sender() {
-    let _watchdog = Watchdog::arm(
+    let _watchdog = watchdog(
         "async_receiver_with_blocking_sender",
         Duration::from_secs(20),
     );

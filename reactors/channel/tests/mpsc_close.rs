@@ -1,13 +1,12 @@
 //! Closing semantics of mpsc: drain then closed, values handed back, close from either side.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
 
-use util::{counting_waker, poll_once};
+use wakewire_core::waker::counting_waker;
+use wakewire_matrix::util::poll_once;
 use wakewire_reactor_channel::{mpsc, RecvError, SendError, TryRecvError, TrySendError};
 
 #[test]

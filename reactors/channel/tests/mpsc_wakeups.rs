@@ -2,11 +2,10 @@
 //! dropped futures neither keep wakers alive nor strand a freed slot.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::task::Poll;
 
-use util::{counting_waker, poll_once};
+use wakewire_core::waker::counting_waker;
+use wakewire_matrix::util::poll_once;
 use wakewire_reactor_channel::mpsc;
 
 #[test]

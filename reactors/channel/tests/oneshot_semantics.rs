@@ -1,13 +1,12 @@
-//! oneshot: delivery, closing from either side, `closed()`, and a ping-pong on every
-//! executor.
+//! oneshot: delivery, closing from either side, `closed()`, and a ping-pong between tasks.
 #![cfg(not(loom))]
-
-mod util;
 
 use std::task::Poll;
 
-use util::{counting_waker, poll_once, LocalBoxFuture, Spawner};
 use wakewire_core::future::yield_now;
+use wakewire_core::spawn::LocalBoxFuture;
+use wakewire_core::waker::counting_waker;
+use wakewire_matrix::util::{poll_once, LocalTasks};
 use wakewire_reactor_channel::{oneshot, RecvError, SendError, TryRecvError};
 
 #[test]
@@ -77,7 +76,7 @@ fn closed_future_is_woken_by_receiver_drop() {
 }
 
 /// Two tasks bounce a counter through a fresh oneshot pair per hop.
-fn ping_pong(spawner: Spawner) -> LocalBoxFuture {
+fn ping_pong(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (to_pong, mut pong_inbox) = wakewire_reactor_channel::mpsc::unbounded();
         spawner.spawn(async move {
@@ -98,7 +97,7 @@ fn ping_pong(spawner: Spawner) -> LocalBoxFuture {
 }
 
 /// A sender task that waits in `closed()` until the receiver task gives up.
-fn sender_notices_receiver_gone(spawner: Spawner) -> LocalBoxFuture {
+fn sender_notices_receiver_gone(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (mut tx, rx) = oneshot::channel::<u8>();
         let (noticed_tx, noticed_rx) = oneshot::channel();
@@ -112,4 +111,12 @@ fn sender_notices_receiver_gone(spawner: Spawner) -> LocalBoxFuture {
     })
 }
 
-on_every_executor!(ping_pong, sender_notices_receiver_gone);
+#[test]
+fn ping_pong_on_the_local_executor() {
+    wakewire_matrix::util::run_local(ping_pong);
+}
+
+#[test]
+fn sender_notices_receiver_gone_on_the_local_executor() {
+    wakewire_matrix::util::run_local(sender_notices_receiver_gone);
+}

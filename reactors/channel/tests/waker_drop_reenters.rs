@@ -9,14 +9,13 @@
 //! the hook re-enters the channel. A deadlock fails the test after a few seconds.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use util::{counting_waker, finishes_within, poll_once, reenters_on_drop};
+use wakewire_core::waker::counting_waker;
+use wakewire_matrix::util::{finishes_within, poll_once, reenters_on_drop};
 use wakewire_reactor_channel::{broadcast, mpsc, oneshot, watch, Notify};
 
 const LIMIT: Duration = Duration::from_secs(5);

@@ -2,9 +2,7 @@
 //! (thread mode) or by the executor through `Reactor::park` (park mode).
 
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::thread;
 
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use wakewire_core::park::BoxPark;
@@ -17,52 +15,12 @@ use crate::kit::reactor::{
 };
 use crate::reactors::sockets::{listener, poke, refused_addr, reset, unix_pair};
 use crate::scenarios::support::{assert_pending, on_another_thread};
-
-/// A private reactor turned by a thread of its own until dropped.
-struct DriverThread {
-    handle: Handle,
-    stop: Arc<AtomicBool>,
-    thread: Option<thread::JoinHandle<()>>,
-}
-
-impl DriverThread {
-    fn start() -> Result<Self, String> {
-        let mut reactor = Reactor::new().map_err(|e| format!("Reactor::new: {e}"))?;
-        let handle = reactor.handle();
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stop);
-        let thread = thread::Builder::new()
-            .name("matrix-mio-reactor".into())
-            .spawn(move || {
-                while !flag.load(Ordering::Acquire) {
-                    if let Err(error) = reactor.turn(None) {
-                        panic!("the mio reactor failed to turn: {error}");
-                    }
-                }
-            })
-            .map_err(|e| format!("cannot start the reactor thread: {e}"))?;
-        Ok(DriverThread {
-            handle,
-            stop,
-            thread: Some(thread),
-        })
-    }
-}
-
-impl Drop for DriverThread {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Release);
-        self.handle.unpark();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
+use crate::util::MioReactorThread;
 
 /// The socket reactor of one cell.
 pub(crate) struct MioUnderTest {
     handle: Handle,
-    _driver: Option<DriverThread>,
+    _driver: Option<MioReactorThread>,
 }
 
 impl LeafSource for MioUnderTest {
@@ -95,9 +53,10 @@ pub(crate) fn entry() -> ReactorEntry {
         "Wakewire's socket reactor on mio: a private Reactor on its own thread (thread mode) or its ReactorPark (park mode)",
     )
     .on_own_thread(|| {
-        let driver = DriverThread::start()?;
+        let reactor = Reactor::new().map_err(|e| format!("Reactor::new: {e}"))?;
+        let driver = MioReactorThread::start_with(reactor);
         Ok(MioUnderTest {
-            handle: driver.handle.clone(),
+            handle: driver.handle(),
             _driver: Some(driver),
         })
     })

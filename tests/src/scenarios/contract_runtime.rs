@@ -3,8 +3,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::task::Waker;
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 
 use wakewire_core::future::yield_now;
@@ -14,7 +13,7 @@ use crate::kit::context::CellContext;
 use crate::kit::executor::ExecutorEntry;
 use crate::scenarios::contract::{fresh_with, remote, spawner, Needs};
 use crate::scenarios::support::{on_another_thread, Handoff};
-use crate::util::{panic_text, DropCounter};
+use crate::util::{panic_text, DropCounter, Parked};
 
 pub(crate) fn block_on_wake(entry: &ExecutorEntry, cx: &CellContext) -> Result<(), &'static str> {
     let ex = fresh_with(entry, Needs::BlockOn)?;
@@ -176,25 +175,6 @@ pub(crate) fn fairness(entry: &ExecutorEntry, cx: &CellContext) -> Result<(), &'
     Ok(())
 }
 
-/// A future that never completes and keeps the last waker it saw where the test can reach
-/// it, like a leaf waiting on a reactor that never fires.
-struct Parked {
-    waker: Arc<Mutex<Option<Waker>>>,
-}
-
-impl std::future::Future for Parked {
-    type Output = ();
-
-    fn poll(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<()> {
-        let old = self.waker.lock().unwrap().replace(cx.waker().clone());
-        drop(old);
-        std::task::Poll::Pending
-    }
-}
-
 pub(crate) fn shutdown_drops_once(
     entry: &ExecutorEntry,
     cx: &CellContext,
@@ -204,17 +184,16 @@ pub(crate) fn shutdown_drops_once(
     let drops = DropCounter::default();
     let polled = Arc::new(AtomicUsize::new(0));
     let mut handles = Vec::new();
-    let mut wakers = Vec::new();
+    let (wakers_tx, wakers) = mpsc::channel();
     for _ in 0..EACH {
         let (guard, count) = (drops.guard(), Arc::clone(&polled));
-        let waker = Arc::new(Mutex::new(None));
-        wakers.push(Arc::clone(&waker));
+        let parked = Parked(wakers_tx.clone());
         handles.push(
             spawner(&*ex)
                 .spawn_dyn(Box::pin(async move {
                     let _guard = guard;
                     count.fetch_add(1, Ordering::SeqCst);
-                    Parked { waker }.await;
+                    parked.await;
                 }))
                 .expect("spawn"),
         );
@@ -252,10 +231,9 @@ pub(crate) fn shutdown_drops_once(
             "a dropped task reports cancellation: {error:?}"
         );
     }
-    for waker in wakers {
-        if let Some(waker) = waker.lock().unwrap().take() {
-            waker.wake();
-        }
+    drop(wakers_tx);
+    for waker in wakers.try_iter() {
+        waker.wake();
     }
     assert_eq!(drops.get(), 2 * EACH, "stale wakes drop nothing twice");
     Ok(())

@@ -10,22 +10,43 @@
 //! | [`poll_once`], [`poll_in_task`] | polling by hand, or once from inside a task |
 //! | [`panicking_waker`], [`reenters_on_drop`], [`forwarding_counter`] | misbehaving and observing wakers |
 //! | [`panic_text`] | the text of a caught panic payload |
-//! | [`yield_now`] | a real trip through the scheduler (core's, re-exported) |
+//! | [`yield_now`], [`Parked`] | a real trip through the scheduler (core's); a future that waits forever and hands out its wakers |
+//! | [`Gate`] | a latch deciding when a thread may go on |
+//! | [`run_local`] | a test that spawns `!Send` tasks, on Wakewire's local executor |
+//! | [`RecordingPark`] | a park that records what it is asked, for stepping park layers |
+//! | [`Rng`] | deterministic random data |
+//! | [`run_in_child`], [`in_child`] | one test in a child process (for aborts) |
+//! | [`open_fds`], [`os_threads`] | what the process holds, for leak checks |
+//! | [`MioReactorThread`] | a private socket reactor on a thread of its own |
 
 mod alloc;
+mod child;
 mod drops;
+mod gate;
+mod local_tasks;
+mod mio_thread;
 mod panic;
+mod park;
+mod parked;
 mod poll;
 mod process;
+mod rng;
 mod scale;
 mod wakers;
 mod watchdog;
 
 pub use alloc::CountingAllocator;
+pub use child::{in_child, run_in_child};
 pub use drops::{DropCounter, DropGuard};
+pub use gate::Gate;
+pub use local_tasks::{run_local, LocalTasks};
+pub use mio_thread::MioReactorThread;
 pub use panic::panic_text;
+pub use park::{CountingUnpark, RecordingPark};
+pub use parked::Parked;
 pub use poll::{poll_in_task, poll_once, PollInTask};
 pub use process::{open_fds, os_threads};
+pub use rng::Rng;
 pub use scale::scaled;
 pub use wakers::{forwarding_counter, panicking_waker, reenters_on_drop, ForwardingCounter};
 pub use wakewire_core::future::yield_now;

@@ -1,18 +1,18 @@
-//! mpsc scenarios run on Wakewire's local executor, futures' LocalPool, async-executor's
-//! LocalExecutor and tokio's current_thread runtime: the channel names no executor and
-//! works under each.
+//! mpsc with producer and consumer tasks: FIFO per producer, backpressure, sink into
+//! stream, draining after close, a dropped receiver unblocking a sender. Run on Wakewire's
+//! local executor; that the channel works under every executor is the matrix's `channel`
+//! column.
 #![cfg(not(loom))]
 
-mod util;
-
 use futures_util::{SinkExt, StreamExt};
-use util::{LocalBoxFuture, Spawner};
 use wakewire_core::future::yield_now;
+use wakewire_core::spawn::LocalBoxFuture;
+use wakewire_matrix::util::LocalTasks;
 use wakewire_reactor_channel::{mpsc, oneshot, RecvError};
 
 /// Three producers push 200 values each through bounded(2); the consumer checks count,
 /// per-producer order, and that the end comes exactly once after the last value.
-fn bounded_many_producers_fifo(spawner: Spawner) -> LocalBoxFuture {
+fn bounded_many_producers_fifo(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (tx, mut rx) = mpsc::bounded(2);
         for producer in 0..3u32 {
@@ -38,7 +38,7 @@ fn bounded_many_producers_fifo(spawner: Spawner) -> LocalBoxFuture {
 }
 
 /// A consumer that is slower than the producer (capacity 1): every blocked send is woken.
-fn slow_consumer_wakes_blocked_sender(spawner: Spawner) -> LocalBoxFuture {
+fn slow_consumer_wakes_blocked_sender(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (tx, mut rx) = mpsc::bounded(1);
         let (done_tx, done_rx) = oneshot::channel();
@@ -59,7 +59,7 @@ fn slow_consumer_wakes_blocked_sender(spawner: Spawner) -> LocalBoxFuture {
 }
 
 /// `SendSink` feeding the receiver's `Stream`.
-fn sink_into_stream(spawner: Spawner) -> LocalBoxFuture {
+fn sink_into_stream(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (tx, rx) = mpsc::bounded(3);
         spawner.spawn(async move {
@@ -74,7 +74,7 @@ fn sink_into_stream(spawner: Spawner) -> LocalBoxFuture {
 }
 
 /// Unbounded: sends never wait; the consumer drains after the sender is gone.
-fn unbounded_drain_after_close(spawner: Spawner) -> LocalBoxFuture {
+fn unbounded_drain_after_close(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (tx, mut rx) = mpsc::unbounded();
         spawner.spawn(async move {
@@ -92,7 +92,7 @@ fn unbounded_drain_after_close(spawner: Spawner) -> LocalBoxFuture {
 }
 
 /// The receiver goes away while a sender waits for room: the sender gets its value back.
-fn receiver_drop_unblocks_sender(spawner: Spawner) -> LocalBoxFuture {
+fn receiver_drop_unblocks_sender(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (tx, rx) = mpsc::bounded(1);
         let (result_tx, result_rx) = oneshot::channel();
@@ -108,10 +108,27 @@ fn receiver_drop_unblocks_sender(spawner: Spawner) -> LocalBoxFuture {
     })
 }
 
-on_every_executor!(
-    bounded_many_producers_fifo,
-    slow_consumer_wakes_blocked_sender,
-    sink_into_stream,
-    unbounded_drain_after_close,
-    receiver_drop_unblocks_sender,
-);
+#[test]
+fn bounded_many_producers_fifo_on_the_local_executor() {
+    wakewire_matrix::util::run_local(bounded_many_producers_fifo);
+}
+
+#[test]
+fn slow_consumer_wakes_blocked_sender_on_the_local_executor() {
+    wakewire_matrix::util::run_local(slow_consumer_wakes_blocked_sender);
+}
+
+#[test]
+fn sink_into_stream_on_the_local_executor() {
+    wakewire_matrix::util::run_local(sink_into_stream);
+}
+
+#[test]
+fn unbounded_drain_after_close_on_the_local_executor() {
+    wakewire_matrix::util::run_local(unbounded_drain_after_close);
+}
+
+#[test]
+fn receiver_drop_unblocks_sender_on_the_local_executor() {
+    wakewire_matrix::util::run_local(receiver_drop_unblocks_sender);
+}
