@@ -75,3 +75,22 @@ impl Drop for MioReactorThread {
         }
     }
 }
+
+/// Runs the future `test` makes for a private socket reactor on Wakewire's local executor,
+/// which drives that reactor through its park, under a 20 s watchdog. For the socket
+/// reactor's own tests of its semantics; every executor and both drive modes are the
+/// matrix's job.
+///
+/// # Panics
+///
+/// When the reactor cannot be created.
+pub fn run_with_mio_reactor<F: std::future::Future>(test: impl FnOnce(Handle) -> F) -> F::Output {
+    use wakewire_core::BlockOn;
+    let _watchdog = crate::util::watchdog(
+        "a test on a private socket reactor",
+        std::time::Duration::from_secs(20),
+    );
+    let reactor = Reactor::new().expect("a mio reactor");
+    let handle = reactor.handle();
+    wakewire_executor_local::LocalExecutor::with_park(reactor.park()).block_on(test(handle))
+}

@@ -17,7 +17,7 @@
 //! | [`Rng`] | deterministic random data |
 //! | [`run_in_child`], [`in_child`] | one test in a child process (for aborts) |
 //! | [`open_fds`], [`os_threads`] | what the process holds, for leak checks |
-//! | [`MioReactorThread`] | a private socket reactor on a thread of its own |
+//! | [`MioReactorThread`], [`run_with_mio_reactor`] | a private socket reactor on a thread of its own, or driven by the local executor |
 
 mod alloc;
 mod child;
@@ -40,7 +40,7 @@ pub use child::{in_child, run_in_child};
 pub use drops::{DropCounter, DropGuard};
 pub use gate::Gate;
 pub use local_tasks::{run_local, LocalTasks};
-pub use mio_thread::MioReactorThread;
+pub use mio_thread::{run_with_mio_reactor, MioReactorThread};
 pub use panic::panic_text;
 pub use park::{CountingUnpark, RecordingPark};
 pub use parked::Parked;

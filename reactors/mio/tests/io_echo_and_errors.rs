@@ -1,8 +1,7 @@
-//! The echo and the error cases, run on every executor of the table (`util::on_every_executor`):
-//! the local executor (global reactor thread, and park mode driving its own reactor), the
-//! 2-worker pool, tokio's current-thread runtime, async-executor and futures-executor.
-
-mod util;
+//! Echo over every socket type (TCP, split and vectored TCP, UDP, Unix streams and
+//! datagrams, bound paths) and the error cases (EOF every time, refused connects, writes
+//! after the peer closed), on the local executor driving a private reactor. Every
+//! executor and both drive modes are the matrix's `mio` column.
 
 use std::io::{ErrorKind, IoSlice};
 use std::net::{Shutdown, SocketAddr};
@@ -215,13 +214,42 @@ async fn write_after_peer_close(handle: Handle) {
     panic!("writes to a closed peer kept succeeding");
 }
 
-on_every_executor! {
-    echo_tcp => tcp_echo;
-    echo_tcp_split_vectored_peek => tcp_split_vectored_peek;
-    echo_udp => udp_roundtrip;
-    echo_unix => unix_stream_and_datagram;
-    echo_unix_paths => unix_listener_and_bound_datagram;
-    error_eof_is_zero_every_time => eof_is_zero_every_time;
-    error_connect_refused => connect_refused;
-    error_write_after_peer_close => write_after_peer_close;
+#[test]
+fn echo_tcp() {
+    wakewire_matrix::util::run_with_mio_reactor(tcp_echo);
+}
+
+#[test]
+fn echo_tcp_split_vectored_peek() {
+    wakewire_matrix::util::run_with_mio_reactor(tcp_split_vectored_peek);
+}
+
+#[test]
+fn echo_udp() {
+    wakewire_matrix::util::run_with_mio_reactor(udp_roundtrip);
+}
+
+#[test]
+fn echo_unix() {
+    wakewire_matrix::util::run_with_mio_reactor(unix_stream_and_datagram);
+}
+
+#[test]
+fn echo_unix_paths() {
+    wakewire_matrix::util::run_with_mio_reactor(unix_listener_and_bound_datagram);
+}
+
+#[test]
+fn error_eof_is_zero_every_time() {
+    wakewire_matrix::util::run_with_mio_reactor(eof_is_zero_every_time);
+}
+
+#[test]
+fn error_connect_refused() {
+    wakewire_matrix::util::run_with_mio_reactor(connect_refused);
+}
+
+#[test]
+fn error_write_after_peer_close() {
+    wakewire_matrix::util::run_with_mio_reactor(write_after_peer_close);
 }
