@@ -46,3 +46,23 @@ impl Gate {
         assert!(*guard && !timeout.timed_out(), "gate never opened");
     }
 }
+
+/// Starts a job on `pool` that holds one of its threads until the returned gate opens, then
+/// returns `result()`; returns once the job is running. For tests of Wakewire's blocking
+/// pool that need a thread busy at a known moment.
+pub fn occupy_blocking_thread<T: Send + 'static>(
+    pool: &wakewire_reactor_blocking::BlockingPool,
+    result: impl FnOnce() -> T + Send + 'static,
+) -> (Gate, wakewire_reactor_blocking::BlockingJob<T>) {
+    let (gate, started) = (Gate::default(), Gate::default());
+    let job = pool.spawn({
+        let (gate, started) = (gate.clone(), started.clone());
+        move || {
+            started.open();
+            gate.wait();
+            result()
+        }
+    });
+    started.wait();
+    (gate, job)
+}

@@ -11,7 +11,7 @@
 //! | [`panicking_waker`], [`reenters_on_drop`], [`forwarding_counter`] | misbehaving and observing wakers |
 //! | [`panic_text`] | the text of a caught panic payload |
 //! | [`yield_now`], [`Parked`] | a real trip through the scheduler (core's); a future that waits forever and hands out its wakers |
-//! | [`Gate`] | a latch deciding when a thread may go on |
+//! | [`Gate`], [`occupy_blocking_thread`] | a latch deciding when a thread may go on |
 //! | [`run_local`] | a test that spawns `!Send` tasks, on Wakewire's local executor |
 //! | [`RecordingPark`] | a park that records what it is asked, for stepping park layers |
 //! | [`Rng`] | deterministic random data |
@@ -38,7 +38,7 @@ mod watchdog;
 pub use alloc::CountingAllocator;
 pub use child::{in_child, run_in_child};
 pub use drops::{DropCounter, DropGuard};
-pub use gate::Gate;
+pub use gate::{occupy_blocking_thread, Gate};
 pub use local_tasks::{run_local, LocalTasks};
 pub use mio_thread::{run_with_mio_reactor, MioReactorThread};
 pub use panic::panic_text;
