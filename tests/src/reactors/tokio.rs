@@ -65,6 +65,16 @@ pub(crate) fn entry() -> ReactorEntry {
         tcp_round_trip,
     ))
     .scenario(Scenario::new(
+        "udp-datagram",
+        "a tokio UdpSocket waiting in recv_from gets a datagram sent from another thread",
+        udp_datagram,
+    ))
+    .scenario(Scenario::new(
+        "tokio-sleep",
+        "tokio::time::sleep, made inside the reactor's context, completes under the executor",
+        tokio_sleep,
+    ))
+    .scenario(Scenario::new(
         "connection-refused",
         "connecting to a loopback port nobody listens on fails with ConnectionRefused",
         connection_refused,
@@ -204,5 +214,42 @@ fn reactor_shutdown(_: &TokioUnderTest, cx: &CellContext) -> BoxFuture<()> {
             other => panic!("expected ReactorError::Shutdown, got {other:?}"),
         }
         drop(peer);
+    })
+}
+
+fn udp_datagram(tokio: &TokioUnderTest, cx: &CellContext) -> BoxFuture<()> {
+    let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind loopback");
+    std_socket.set_nonblocking(true).expect("non-blocking");
+    let address = std_socket.local_addr().expect("local address");
+    let sender = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind loopback");
+    let from = sender.local_addr().expect("local address");
+    let receive = tokio.reactor.wrap(async move {
+        let socket = tokio::net::UdpSocket::from_std(std_socket)?;
+        let mut buffer = [0; 16];
+        let (length, peer) = socket.recv_from(&mut buffer).await?;
+        Ok::<_, std::io::Error>((buffer[..length].to_vec(), peer))
+    });
+    let cx = cx.clone();
+    Box::pin(async move {
+        let mut receive = Box::pin(receive);
+        assert_pending(&mut receive, "a receive with nothing sent").await;
+        on_another_thread(move || {
+            sender.send_to(b"datagram", address).expect("send");
+        });
+        cx.at("awaiting a datagram sent from another thread");
+        let (data, peer) = flatten(receive.await).expect("the datagram");
+        assert_eq!(data, b"datagram");
+        assert_eq!(peer, from);
+    })
+}
+
+fn tokio_sleep(tokio: &TokioUnderTest, cx: &CellContext) -> BoxFuture<()> {
+    let nap = tokio
+        .reactor
+        .wrap_with(|| tokio::time::sleep(std::time::Duration::from_millis(2)));
+    let cx = cx.clone();
+    Box::pin(async move {
+        cx.at("awaiting a 2 ms tokio sleep");
+        nap.await.expect("the reactor is running");
     })
 }

@@ -1,34 +1,9 @@
-//! async-executor's `Executor` (driven by threads, as smol does) and `LocalExecutor` behind
-//! Wakewire's traits meet the join contract of every Wakewire executor.
+//! A `SmolSpawner` over an async-executor `Executor` someone else drives keeps the join
+//! contract when that executor is dropped: the waiting future is dropped with it, its
+//! handle reports cancellation, later spawns are refused with the future dropped. (The
+//! contract on `SmolExecutor` and `SmolLocal` is the matrix's `contract` column.)
 
-mod util;
-
-use wakewire_adapter_smol::{SmolExecutor, SmolLocal};
-
-mod executor {
-    use super::*;
-
-    join_contract!(
-        SmolExecutor::new(2).unwrap(),
-        |ex: &SmolExecutor| ex.spawner(),
-        |ex: SmolExecutor| ex.shutdown()
-    );
-}
-
-mod local_executor_send_tasks {
-    use super::*;
-
-    join_contract!(
-        SmolLocal::new(),
-        |ex: &SmolLocal| ex.spawner(),
-        drop::<SmolLocal>
-    );
-}
-
-#[test]
-fn local_executor_local_tasks_meet_the_contract() {
-    util::join_contract::local_tasks_meet_the_contract(SmolLocal::new(), drop);
-}
+use wakewire_matrix::util::DropCounter;
 
 #[test]
 fn spawner_refuses_once_the_executor_is_dropped() {
@@ -38,7 +13,7 @@ fn spawner_refuses_once_the_executor_is_dropped() {
 
     let executor = Arc::new(async_executor::Executor::new());
     let spawner = SmolSpawner::new(&executor);
-    let drops = util::join_contract::DropCounter::default();
+    let drops = DropCounter::default();
     let guard = drops.guard();
     let waiting = spawner
         .spawn(async move {
