@@ -226,12 +226,15 @@ impl<R> fmt::Debug for Scenario<R> {
     }
 }
 
+/// Makes a bound scenario's future.
+type MakeScenario = Box<dyn Fn(&CellContext) -> BoxFuture<()>>;
+
 /// A scenario bound to a started reactor.
 pub(crate) struct BoundScenario {
     pub(crate) info: ScenarioInfo,
     pub(crate) only: Option<Mode>,
     pub(crate) needs_spawn: bool,
-    pub(crate) make: Box<dyn Fn(&CellContext) -> BoxFuture<()>>,
+    pub(crate) make: MakeScenario,
 }
 
 /// A reactor started for one cell: the park to give the executor (park mode), its

@@ -23,7 +23,6 @@ pub fn poll_once<F: Future + Unpin>(future: &mut F, waker: &Waker) -> Poll<F::Ou
 /// (and be seen to be pending) before the test goes on.
 ///
 /// ```
-/// use std::task::Poll;
 /// use wakewire_matrix::util::poll_in_task;
 ///
 /// wakewire_core::block_on(async {
