@@ -53,7 +53,11 @@ pub(crate) fn spawn_outside(entry: &ExecutorEntry, cx: &CellContext) -> Result<(
     let spawner = remote(&*ex);
     let handoff = Handoff::new();
     let sender = handoff.clone();
+    let waiting = Handoff::new();
+    let signal = waiting.clone();
     let outside = thread::spawn(move || {
+        // Spawn only once block_on is waiting, so the task's arrival has to wake it.
+        wakewire_core::block_on(signal.recv());
         let task = spawner
             .spawn(async move {
                 yield_now().await;
@@ -63,7 +67,11 @@ pub(crate) fn spawn_outside(entry: &ExecutorEntry, cx: &CellContext) -> Result<(
         task.detach();
     });
     cx.at("block_on waiting for a task spawned from another thread");
-    assert_eq!(ex.block_on().block_on(handoff.recv()), 42);
+    let value = ex.block_on().block_on(async {
+        waiting.send(());
+        handoff.recv().await
+    });
+    assert_eq!(value, 42);
     outside.join().expect("the spawning thread");
     ex.shutdown();
     Ok(())
