@@ -124,6 +124,11 @@ pub(crate) trait Spawner: Clone + Send + Sync + 'static {
 
     /// Connects to `addr`.
     fn connect(&self, addr: SocketAddr) -> impl Future<Output = Self::Stream> + Send + 'static;
+
+    /// Serves one HTTP/1.1 connection with hyper until the client closes it (the `http`
+    /// workload's server, [`crate::workloads::http::serve`]), through this runtime's own
+    /// glue between its sockets and hyper's I/O traits.
+    fn serve_http(stream: Self::Stream) -> impl Future<Output = ()> + Send + 'static;
 }
 
 /// A runtime under test.

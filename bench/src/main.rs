@@ -64,13 +64,19 @@ fn main() -> ExitCode {
     let legend = contenders.iter().map(|c| c.info()).collect();
     let (rows, lines) = runner::run_all(&contenders, &args.workloads(), &counts, rounds);
     drop(contenders);
+    let mut notes = notes(&counts);
+    if let Some(measured) = workloads::http::footnote() {
+        notes.push(format!(
+            "http, measured in this run (median over rounds): {measured}."
+        ));
+    }
 
     let report = Report {
         machine,
         rows,
         lines,
         legend,
-        notes: notes(&counts),
+        notes,
     };
     println!("{}\n{}", report.table(), report.legend_and_notes());
 
@@ -105,6 +111,7 @@ fn notes(counts: &Counts) -> Vec<String> {
         format!("timers: {} sleeps of 1–100 ms (seeded), each polled once so it registers (tokio: inside `tokio::task::unconstrained`), 9 in 10 dropped at once, the rest awaited and checked not to end early. Every timer is boxed (`Box::pin`) for every contender, as tokio's `Sleep` is `!Unpin`. **Measured in process CPU time** (user + system, all threads), not wall time, which is the longest sleep whatever the timer costs. Wakewire: its timer reactor (`wakewire` column: the global timer thread; `wakewire-park`: the executor thread's own `TimerPark`); tokio: `tokio::time::sleep`; async-executor and futures: `futures-timer` (its own thread), because async-io loses timers at ≥ 10k live ones.", counts.timers),
         format!("mpsc: {} producer tasks x {} messages (u64) into one bounded({}) channel, one consumer checking order per producer. Wakewire: `wakewire_reactor_channel::mpsc::bounded`; tokio: `tokio::sync::mpsc::channel`; async-executor: `async_channel::bounded`; futures: `futures_channel::mpsc::channel` (its capacity is the buffer plus one slot per sender).", counts.producers, counts.per_producer, counts.capacity),
         format!("tcp_echo: {} loopback connections, server and clients in the same runtime; each client writes a {}-byte message and reads the echo back, {} times (op = one message round trip), every byte checked; `TCP_NODELAY` on every socket. Wakewire: its mio reactor (`wakewire`: the global reactor thread; `wakewire-park`: each executor thread's own reactor); tokio: `tokio::net` through `tokio-util`'s `compat` (a thin wrapper to the `futures-io` traits the workload is written against); async-executor: async-io `Async<TcpStream>` with the executor threads in `async_io::block_on` (smol's setup); futures: async-io too, driven by async-io's own thread.", counts.connections, counts.message_size, counts.messages),
+        format!("http: hyper 1.x's HTTP/1.1 server (the same service code for everyone: `GET /plaintext` → 200, 13-byte body) on each contender, one task per connection; the client is outside every runtime and the same for all: {} OS threads with blocking std sockets, one kept-alive connection each, {} requests in turn per connection, every response checked (op = one request; requests/s and p99 latency per request are in the next note). Glue between the sockets and hyper: Wakewire: `wakewire-adapter-hyper`'s `HyperIo` over its mio sockets (`wakewire`: the global reactor thread; `wakewire-park`: each executor thread's own reactor); tokio: `hyper-util`'s `TokioIo` over `tokio::net::TcpStream`; async-executor: `smol-hyper`'s `FuturesIo` over async-io; futures: `wakewire-adapter-hyper`'s `HyperIo` over async-io (futures has no hyper glue). hyper's HTTP/1 server spawns nothing, so no `Executor` glue is involved.", counts.http_connections, counts.http_requests),
         "Join handles: each runtime's own (tokio `JoinHandle`, async-executor `Task`, futures `RemoteHandle` via `spawn_with_handle`, Wakewire core `JoinHandle`); chained_spawn detaches with each runtime's cheapest fire-and-forget spawn.".to_owned(),
         "Multi-thread results on this kind of machine are bimodal: read the min–max, and only compare ratios from one run.".to_owned(),
     ]

@@ -6,6 +6,7 @@
 //! | a `current_thread` runtime and a `LocalSet` | Wakewire's [`LocalSpawn`] for `!Send` tasks | [`TokioLocal`], [`attach_local_set`] |
 //! | tokio leaf futures (`tokio::net`, `tokio::time`) | to await them under any executor (Wakewire's, smol's, `futures`') | [`TokioReactor`] and its [`wrap`](TokioReactorHandle::wrap) |
 //! | code generic over Wakewire's [`Timer`] | tokio's timer | [`TokioReactor`] implements [`Timer`] |
+//! | Wakewire's `futures-io` sockets | tokio's `AsyncRead`/`AsyncWrite` (and back, for tokio's sockets) | [`compat`]: `tokio-util`'s `Compat`, re-exported |
 //!
 //! # Where it sits in Poll → Wait → Wake
 //!
@@ -71,6 +72,7 @@
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
+pub mod compat;
 mod error;
 mod executor;
 mod local;

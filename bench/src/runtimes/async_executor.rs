@@ -99,6 +99,13 @@ macro_rules! smol_parts {
         }
 
         async_io_parts!();
+
+        // smol's users put hyper on async-io sockets with `smol-hyper`.
+        fn serve_http(
+            stream: Self::Stream,
+        ) -> impl std::future::Future<Output = ()> + Send + 'static {
+            crate::workloads::http::serve(smol_hyper::rt::FuturesIo::new(stream))
+        }
     };
 }
 

@@ -102,6 +102,15 @@ macro_rules! futures_parts {
         }
 
         async_io_parts!();
+
+        // futures has no hyper glue of its own: Wakewire's adapter, generic over
+        // `futures-io` (async-io's sockets do `writev`).
+        fn serve_http(
+            stream: Self::Stream,
+        ) -> impl std::future::Future<Output = ()> + Send + 'static {
+            let io = wakewire_adapter_hyper::HyperIo::new(stream).with_vectored_writes(true);
+            crate::workloads::http::serve(io)
+        }
     };
 }
 

@@ -115,6 +115,11 @@ impl Spawner for Handle {
             stream.compat()
         }
     }
+
+    /// hyper on tokio as its users run it: `hyper-util`'s `TokioIo` over the native stream.
+    fn serve_http(stream: Compat<TcpStream>) -> impl Future<Output = ()> + Send + 'static {
+        crate::workloads::http::serve(hyper_util::rt::TokioIo::new(stream.into_inner()))
+    }
 }
 
 /// A tokio runtime: `multi_thread` with 2 workers, or `current_thread` (no `LocalSet`

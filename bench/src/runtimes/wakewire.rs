@@ -170,6 +170,11 @@ impl<S: Spawn + Clone + Send + Sync + 'static> Spawner for WakewireSpawner<S> {
             stream
         }
     }
+
+    fn serve_http(stream: TcpStream) -> impl Future<Output = ()> + Send + 'static {
+        let io = wakewire_adapter_hyper::HyperIo::new(stream).with_vectored_writes(true);
+        crate::workloads::http::serve(io)
+    }
 }
 
 /// The two integration modes, for the legend and for which workloads run.
@@ -189,7 +194,11 @@ impl Mode {
 
     /// The `park` mode only differs from the `thread` mode where a reactor is involved.
     fn runs(self, workload: Workload) -> bool {
-        self == Mode::Threads || matches!(workload, Workload::Timers | Workload::TcpEcho)
+        self == Mode::Threads
+            || matches!(
+                workload,
+                Workload::Timers | Workload::TcpEcho | Workload::Http
+            )
     }
 }
 

@@ -2,6 +2,7 @@
 //! result and panicking (failing the whole run) when it is wrong.
 
 mod blocking;
+pub(crate) mod http;
 mod messaging;
 mod mpsc;
 mod spawning;
@@ -26,11 +27,12 @@ pub(crate) enum Workload {
     Mpsc,
     TcpEcho,
     Blocking,
+    Http,
 }
 
 impl Workload {
     /// In report order.
-    pub(crate) const ALL: [Workload; 10] = [
+    pub(crate) const ALL: [Workload; 11] = [
         Workload::SpawnMany,
         Workload::SpawnRemote,
         Workload::YieldMany,
@@ -41,6 +43,7 @@ impl Workload {
         Workload::Mpsc,
         Workload::TcpEcho,
         Workload::Blocking,
+        Workload::Http,
     ];
 
     pub(crate) fn name(self) -> &'static str {
@@ -55,6 +58,7 @@ impl Workload {
             Workload::Mpsc => "mpsc",
             Workload::TcpEcho => "tcp_echo",
             Workload::Blocking => "blocking",
+            Workload::Http => "http",
         }
     }
 
@@ -62,11 +66,11 @@ impl Workload {
         Workload::ALL.into_iter().find(|w| w.name() == name)
     }
 
-    /// At most this many measured rounds: a full `tcp_echo` run takes seconds per
-    /// contender, so it gets fewer rounds than the rest.
+    /// At most this many measured rounds: a full `tcp_echo` or `http` run takes seconds
+    /// per contender, so they get fewer rounds than the rest.
     pub(crate) fn max_rounds(self) -> usize {
         match self {
-            Workload::TcpEcho => 7,
+            Workload::TcpEcho | Workload::Http => 7,
             _ => usize::MAX,
         }
     }
@@ -83,6 +87,7 @@ impl Workload {
             Workload::Mpsc => counts.producers * counts.per_producer,
             Workload::TcpEcho => counts.connections * counts.messages,
             Workload::Blocking => counts.blocking_tasks * counts.jobs_per_task,
+            Workload::Http => counts.http_connections * counts.http_requests,
         };
         ops as u64
     }
@@ -107,6 +112,10 @@ pub(crate) struct Counts {
     pub(crate) message_size: usize,
     pub(crate) blocking_tasks: usize,
     pub(crate) jobs_per_task: usize,
+    /// `http`: client connections, each with its own OS thread.
+    pub(crate) http_connections: usize,
+    /// `http`: requests per connection, one after another (keep-alive).
+    pub(crate) http_requests: usize,
     /// Iterations of [`blocking::cpu_work`] that take about 10 µs on this machine.
     pub(crate) work_iterations: u64,
     /// The expected result of one `blocking` run, computed on first use (it is ~50 M
@@ -137,6 +146,8 @@ impl Counts {
             message_size: 64,
             blocking_tasks,
             jobs_per_task,
+            http_connections: 50,
+            http_requests: 400 / div,
             work_iterations,
             blocking_checksum: OnceLock::new(),
         }
@@ -188,5 +199,10 @@ pub(crate) fn run<C: Contender>(
             counts.message_size,
         )),
         Workload::Blocking => Some(blocking::blocking(contender, counts)),
+        Workload::Http => Some(http::http(
+            contender,
+            counts.http_connections,
+            counts.http_requests,
+        )),
     }
 }

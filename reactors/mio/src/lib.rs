@@ -96,8 +96,9 @@
 //!
 //! | item | what it is |
 //! | --- | --- |
-//! | [`TcpListener`], [`TcpStream`] (+ [`OwnedReadHalf`]/[`OwnedWriteHalf`]), [`UdpSocket`] | IP sockets |
-//! | [`UnixListener`], [`UnixStream`], [`UnixDatagram`] | Unix-domain sockets |
+//! | [`TcpListener`] (+ [`Accept`], [`Incoming`]: a `futures_core::Stream` of connections), [`TcpStream`] (+ [`OwnedReadHalf`]/[`OwnedWriteHalf`]), [`UdpSocket`] | IP sockets |
+//! | [`UnixListener`] (+ [`UnixIncoming`]), [`UnixStream`], [`UnixDatagram`] | Unix-domain sockets |
+//! | [`io`] | [`BufReader`](io::BufReader) (`AsyncBufRead`, `lines()`) and the `futures-util` extension traits |
 //! | [`Async`], [`FdSource`] | any `mio::event::Source` or raw fd as leaf futures (like tokio's `AsyncFd`) |
 //! | [`Reactor`], [`ReactorMetrics`], [`ReactorPark`] | the reactor, its counters, how an executor drives it |
 //! | [`Handle`], [`DefaultGuard`] | how sources find their reactor: `*_with(handle)`, or the current one |
@@ -120,6 +121,7 @@ mod error;
 mod fd_source;
 mod global;
 mod handle;
+pub mod io;
 #[cfg(loom)]
 pub mod io_state;
 #[cfg(not(loom))]
@@ -147,7 +149,7 @@ pub use metrics::ReactorMetrics;
 pub use mio::{Interest, Token};
 pub use net::{
     Accept, Incoming, OwnedReadHalf, OwnedWriteHalf, ReuniteError, TcpListener, TcpStream,
-    UdpSocket, UnixDatagram, UnixListener, UnixStream,
+    UdpSocket, UnixDatagram, UnixIncoming, UnixListener, UnixStream,
 };
 pub use park::{ReactorPark, ReactorUnpark};
 pub use reactor::Reactor;

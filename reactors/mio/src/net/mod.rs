@@ -13,4 +13,4 @@ pub use tcp_listener::{Accept, Incoming, TcpListener};
 pub use tcp_stream::TcpStream;
 pub use udp::UdpSocket;
 pub use unix_datagram::UnixDatagram;
-pub use unix_stream::{UnixListener, UnixStream};
+pub use unix_stream::{UnixIncoming, UnixListener, UnixStream};

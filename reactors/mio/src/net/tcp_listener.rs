@@ -135,8 +135,10 @@ impl TcpListener {
             .map(|accepted| self.register(accepted))
     }
 
-    /// The incoming connections as a `Stream` that never ends (errors are items, as for
-    /// [`accept`](Self::accept)).
+    /// The incoming connections as a `futures_core::Stream` that never ends (errors are
+    /// items, as for [`accept`](Self::accept)): `while let Some(conn) =
+    /// incoming.next().await` with `futures_util::StreamExt`, or any stream combinator.
+    /// The example at the top of this type uses it.
     ///
     /// # Wakeups
     ///

@@ -14,8 +14,8 @@ use crate::source::Async;
 /// (also on `&TcpStream`, so one task can read while another writes).
 ///
 /// `poll_close` shuts the write direction down (the peer reads EOF); `poll_flush` does
-/// nothing (the kernel owns the send buffer). There is no `AsyncBufRead`: wrap the stream
-/// in `futures_util::io::BufReader` for that.
+/// nothing (the kernel owns the send buffer). For `AsyncBufRead` (`lines()`,
+/// `read_until`), wrap the stream in [`BufReader`](crate::io::BufReader); see [`io`](crate::io).
 ///
 /// ```
 /// use futures_util::io::{AsyncReadExt, AsyncWriteExt};

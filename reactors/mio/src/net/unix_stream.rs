@@ -5,10 +5,15 @@ use std::io;
 use std::net::Shutdown;
 use std::os::unix::net::SocketAddr;
 use std::path::Path;
+use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use futures_core::Stream;
+
 use crate::handle::Handle;
+use crate::io_state::Waiter;
 use crate::net::delegate::{delegate_as_fd, delegate_async_io};
+use crate::readiness::Direction;
 use crate::registration::Registration;
 use crate::source::Async;
 
@@ -206,6 +211,38 @@ impl UnixListener {
             .map(|accepted| self.register(accepted))
     }
 
+    /// The incoming connections as a `futures_core::Stream` that never ends (errors are
+    /// items, as for [`accept`](Self::accept)).
+    ///
+    /// ```
+    /// use futures_util::StreamExt;
+    /// use wakewire_reactor_mio::{UnixListener, UnixStream};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("wakewire-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("incoming.sock");
+    /// let _ = std::fs::remove_file(&path);
+    /// wakewire_core::block_on(async {
+    ///     let listener = UnixListener::bind(&path)?;
+    ///     let _client = UnixStream::connect(&path).await?;
+    ///     let accepted = listener.incoming().next().await.unwrap()?;
+    ///     assert!(accepted.peer_addr()?.is_unnamed());
+    ///     Ok::<(), std::io::Error>(())
+    /// })?;
+    /// std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    ///
+    /// # Wakeups
+    ///
+    /// See [`UnixIncoming`].
+    pub fn incoming(&self) -> UnixIncoming<'_> {
+        UnixIncoming {
+            listener: self,
+            waiter: self.inner.waiter(Direction::Read),
+        }
+    }
+
     /// Registers an accepted stream with this listener's reactor.
     fn register(
         &self,
@@ -218,3 +255,33 @@ impl UnixListener {
 }
 
 delegate_as_fd!(UnixListener, inner);
+
+/// The stream of [`UnixListener::incoming`]: accepted connections, errors as items.
+///
+/// # Wakeups
+///
+/// As [`UnixListener::accept`]: one place in the listener's queue, kept across items, so
+/// any number of tasks may accept at once. Dropping the stream leaves the queue.
+///
+/// # Cancel safety
+///
+/// Cancel safe: a connection is only taken from the backlog in the poll that returns it.
+#[must_use = "streams do nothing unless you poll them"]
+#[derive(Debug)]
+pub struct UnixIncoming<'a> {
+    listener: &'a UnixListener,
+    waiter: Waiter<'a>,
+}
+
+impl Stream for UnixIncoming<'_> {
+    type Item = io::Result<UnixStream>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        let listener = this.listener;
+        listener
+            .inner
+            .poll_queued(cx, &mut this.waiter, |listener| listener.accept())
+            .map(|accepted| Some(listener.register(accepted).map(|(stream, _)| stream)))
+    }
+}

@@ -4,7 +4,7 @@
 //! executor runs out of work it fires the due timers and then blocks only until the next
 //! deadline. Stack it over another park (a socket reactor's) and one thread drives both.
 //!
-//! Run: `cargo run --example 03_timer_park`
+//! Run: `cargo run --example timer_park`
 //!
 //! Look for: the tasks finish in deadline order (not spawn order), the interval ticks
 //! every 5 ms, the slow future loses to its timeout, and every wait is close to what was
