@@ -73,6 +73,8 @@ matrix_tests! {
         smol_timeout_park = "smol-timeout/park",
         futures_timer_thread = "futures-timer/thread",
         futures_timer_park = "futures-timer/park",
+        hyper_thread = "hyper/thread",
+        hyper_park = "hyper/park",
     }
 }
 

@@ -10,11 +10,13 @@
 //! | `async-io` | an `Async<UnixStream>`'s readiness | async-io's thread | n/a |
 //! | `smol-timeout` | `TimeoutExt::timeout` over a pending future | async-io's thread | n/a |
 //! | `futures-timer` | a `Delay` | futures-timer's thread | n/a |
+//! | `hyper` | (an HTTP exchange; needs an executor that spawns) | our sockets and timer on their threads | `TimerPark` over the socket reactor's park |
 
 mod async_io;
 mod blocking;
 mod channel;
 mod futures_timer;
+mod hyper;
 mod mio;
 mod smol_timeout;
 mod sockets;
@@ -34,5 +36,6 @@ pub(crate) fn all() -> Vec<ReactorEntry> {
         async_io::entry(),
         smol_timeout::entry(),
         futures_timer::entry(),
+        hyper::entry(),
     ]
 }
