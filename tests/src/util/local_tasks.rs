@@ -19,8 +19,7 @@ impl LocalTasks {
     ///
     /// When the executor has shut down.
     pub fn spawn(&self, future: impl Future<Output = ()> + 'static) {
-        self.0
-            .spawn_local(future)
+        LocalSpawn::spawn_local(&self.0, future)
             .expect("the executor is running")
             .detach();
     }
@@ -45,5 +44,5 @@ pub fn run_local<F: Future>(test: impl FnOnce(LocalTasks) -> F) -> F::Output {
     let _watchdog = watchdog("a test on the local executor", Duration::from_secs(20));
     let ex = LocalExecutor::new();
     let tasks = LocalTasks(ex.local_spawner());
-    ex.block_on(test(tasks))
+    BlockOn::block_on(&ex, test(tasks))
 }

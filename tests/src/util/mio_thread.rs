@@ -92,5 +92,6 @@ pub fn run_with_mio_reactor<F: std::future::Future>(test: impl FnOnce(Handle) ->
     );
     let reactor = Reactor::new().expect("a mio reactor");
     let handle = reactor.handle();
-    wakewire_executor_local::LocalExecutor::with_park(reactor.park()).block_on(test(handle))
+    let ex = wakewire_executor_local::LocalExecutor::with_park(reactor.park());
+    BlockOn::block_on(&ex, test(handle))
 }
