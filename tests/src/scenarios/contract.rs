@@ -55,7 +55,7 @@ pub(crate) const SCENARIOS: &[ContractScenario] = &[
     ),
     scenario(
         "cancel",
-        "cancel() drops the future once, before the handle resolves as cancelled; twice is harmless",
+        "cancel() drops the future once, before the handle resolves as cancelled; twice is harmless; after completion it keeps the output",
         contract_join::cancel,
     ),
     scenario(

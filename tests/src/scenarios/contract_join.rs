@@ -134,6 +134,20 @@ pub(crate) fn cancel(entry: &ExecutorEntry, cx: &CellContext) -> Result<(), &'st
     let error = ex.block_on().block_on(handle).unwrap_err();
     assert!(error.is_cancelled(), "reported as cancelled: {error:?}");
     assert_eq!(drops.get(), 1, "dropped once, before the handle resolved");
+    // A cancel that comes after completion leaves the output in place.
+    let finished = spawner(&*ex).spawn_dyn(Box::pin(async {})).expect("spawn");
+    cx.at("waiting for a task to finish before cancelling it");
+    ex.block_on().block_on(async {
+        while !finished.is_finished() {
+            yield_now().await;
+        }
+    });
+    finished.cancel();
+    let late = ex.block_on().block_on(finished);
+    assert!(
+        late.is_ok(),
+        "a cancel after completion lost the output: {late:?}"
+    );
     ex.shutdown();
     assert_eq!(drops.get(), 1, "and never again");
     Ok(())

@@ -12,12 +12,12 @@ use wakewire_core::Spawn;
 use crate::kit::context::CellContext;
 use crate::kit::executor::ExecutorEntry;
 use crate::scenarios::contract::{fresh_with, remote, spawner, Needs};
-use crate::scenarios::support::{on_another_thread, Handoff};
-use crate::util::{panic_text, DropCounter, Parked};
+use crate::scenarios::support::on_another_thread;
+use crate::util::{panic_text, DropCounter, Mailbox, Parked};
 
 pub(crate) fn block_on_wake(entry: &ExecutorEntry, cx: &CellContext) -> Result<(), &'static str> {
     let ex = fresh_with(entry, Needs::BlockOn)?;
-    let handoff = Handoff::new();
+    let handoff = Mailbox::default();
     let sender = handoff.clone();
     on_another_thread(move || sender.send_when_awaited(42u32));
     cx.at("block_on waiting for a value sent from another thread");
@@ -51,9 +51,9 @@ pub(crate) fn spawn_inside(entry: &ExecutorEntry, cx: &CellContext) -> Result<()
 pub(crate) fn spawn_outside(entry: &ExecutorEntry, cx: &CellContext) -> Result<(), &'static str> {
     let ex = fresh_with(entry, Needs::Remote)?;
     let spawner = remote(&*ex);
-    let handoff = Handoff::new();
+    let handoff = Mailbox::default();
     let sender = handoff.clone();
-    let waiting = Handoff::new();
+    let waiting = Mailbox::default();
     let signal = waiting.clone();
     let outside = thread::spawn(move || {
         // Spawn only once block_on is waiting, so the task's arrival has to wake it.

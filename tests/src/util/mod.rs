@@ -11,6 +11,7 @@
 //! | [`panicking_waker`], [`reenters_on_drop`], [`forwarding_counter`] | misbehaving and observing wakers |
 //! | [`panic_text`] | the text of a caught panic payload |
 //! | [`yield_now`], [`Parked`] | a real trip through the scheduler (core's); a future that waits forever and hands out its wakers |
+//! | [`Mailbox`] | one value handed to a waiting task |
 //! | [`Gate`], [`occupy_blocking_thread`] | a latch deciding when a thread may go on |
 //! | [`run_local`] | a test that spawns `!Send` tasks, on Wakewire's local executor |
 //! | [`RecordingPark`] | a park that records what it is asked, for stepping park layers |
@@ -24,6 +25,7 @@ mod child;
 mod drops;
 mod gate;
 mod local_tasks;
+mod mailbox;
 mod mio_thread;
 mod panic;
 mod park;
@@ -40,6 +42,7 @@ pub use child::{in_child, run_in_child};
 pub use drops::{DropCounter, DropGuard};
 pub use gate::{occupy_blocking_thread, Gate};
 pub use local_tasks::{run_local, LocalTasks};
+pub use mailbox::Mailbox;
 pub use mio_thread::{run_with_mio_reactor, MioReactorThread};
 pub use panic::panic_text;
 pub use park::{CountingUnpark, RecordingPark};
