@@ -63,10 +63,8 @@ pub mod util;
 pub use kit::cell::Column;
 pub use kit::context::{CellContext, RemoteSpawner};
 pub use kit::executor::{CellExecutor, Drive, ExecutorEntry, ExecutorUnderTest};
-pub use kit::reactor::{
-    Clockwork, Leaf, LeafSource, Mode, ReactorBuilder, ReactorEntry, RegistrationCount, Scenario,
-    ScenarioInfo,
-};
+pub use kit::leaf::{Clockwork, Leaf, LeafSource, RegistrationCount};
+pub use kit::reactor::{Mode, ReactorBuilder, ReactorEntry, Scenario, ScenarioInfo};
 pub use kit::report::{CellReport, Report, Status};
 pub use matrix::{
     check_executor, check_reactor, contract_scenarios, default_jobs, Event, Filter, Matrix,

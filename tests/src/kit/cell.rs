@@ -61,14 +61,15 @@ pub(crate) struct Ended {
 /// Runs the cell of `executor` in `column` and reports it. Never hangs: a scenario still
 /// running after `limit` makes the cell fail (its thread is left behind).
 pub(crate) fn run_cell(executor: &ExecutorEntry, column: &Column, limit: Duration) -> CellReport {
-    let report = |status, passed, ms, detail| CellReport {
+    let report = |status, passed, ms, detail: String| CellReport {
         executor: executor.name().to_owned(),
         reactor: column.reactor_name().to_owned(),
         mode: column.mode_name().to_owned(),
         status,
         scenarios: passed,
         ms,
-        detail,
+        // One line: assertion messages span several.
+        detail: detail.split_whitespace().collect::<Vec<_>>().join(" "),
     };
     if let Err(reason) = applies(executor, column) {
         return report(Status::NotApplicable, 0, 0.0, reason);

@@ -4,5 +4,6 @@
 pub(crate) mod cell;
 pub(crate) mod context;
 pub(crate) mod executor;
+pub(crate) mod leaf;
 pub(crate) mod reactor;
 pub(crate) mod report;

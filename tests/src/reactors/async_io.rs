@@ -11,7 +11,8 @@ use wakewire_adapter_smol::AsyncIoTimer;
 use wakewire_core::spawn::BoxFuture;
 
 use crate::kit::context::CellContext;
-use crate::kit::reactor::{Clockwork, Leaf, LeafSource, ReactorBuilder, ReactorEntry, Scenario};
+use crate::kit::leaf::{Clockwork, Leaf, LeafSource};
+use crate::kit::reactor::{ReactorBuilder, ReactorEntry, Scenario};
 use crate::reactors::sockets::{listener, poke, refused_addr, reset, unix_pair};
 use crate::scenarios::support::{assert_pending, on_another_thread};
 

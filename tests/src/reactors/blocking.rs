@@ -7,7 +7,8 @@ use wakewire_core::spawn::BoxFuture;
 use wakewire_reactor_blocking::BlockingPool;
 
 use crate::kit::context::CellContext;
-use crate::kit::reactor::{Leaf, LeafSource, ReactorBuilder, ReactorEntry, Scenario};
+use crate::kit::leaf::{Leaf, LeafSource};
+use crate::kit::reactor::{ReactorBuilder, ReactorEntry, Scenario};
 use crate::scenarios::support::{assert_pending, on_another_thread};
 
 /// The blocking pool of one cell.

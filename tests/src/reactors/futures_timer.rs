@@ -12,7 +12,8 @@ use wakewire_core::spawn::BoxFuture;
 use wakewire_core::Timer;
 
 use crate::kit::context::CellContext;
-use crate::kit::reactor::{Clockwork, Leaf, LeafSource, ReactorBuilder, ReactorEntry, Scenario};
+use crate::kit::leaf::{Clockwork, Leaf, LeafSource};
+use crate::kit::reactor::{ReactorBuilder, ReactorEntry, Scenario};
 use crate::reactors::smol_timeout::{NEVER, SOON};
 use crate::scenarios::support::assert_pending;
 

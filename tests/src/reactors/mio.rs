@@ -10,9 +10,8 @@ use wakewire_core::spawn::BoxFuture;
 use wakewire_reactor_mio::{Async, FdSource, Handle, Reactor, TcpListener, TcpStream};
 
 use crate::kit::context::CellContext;
-use crate::kit::reactor::{
-    Leaf, LeafSource, Mode, ReactorBuilder, ReactorEntry, RegistrationCount, Scenario,
-};
+use crate::kit::leaf::{Leaf, LeafSource, RegistrationCount};
+use crate::kit::reactor::{Mode, ReactorBuilder, ReactorEntry, Scenario};
 use crate::reactors::sockets::{listener, poke, refused_addr, reset, unix_pair};
 use crate::scenarios::support::{assert_pending, on_another_thread};
 use crate::util::MioReactorThread;

@@ -8,7 +8,8 @@ use wakewire_core::spawn::BoxFuture;
 use wakewire_reactor_channel::oneshot;
 
 use crate::kit::context::CellContext;
-use crate::kit::reactor::{Clockwork, Leaf, LeafSource, ReactorBuilder, ReactorEntry, Scenario};
+use crate::kit::leaf::{Clockwork, Leaf, LeafSource};
+use crate::kit::reactor::{ReactorBuilder, ReactorEntry, Scenario};
 use crate::reactors::async_io::{async_io_clockwork, async_io_turn};
 use crate::scenarios::support::{assert_pending, on_another_thread};
 

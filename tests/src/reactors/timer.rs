@@ -10,9 +10,8 @@ use wakewire_core::ThreadParker;
 use wakewire_reactor_timer::{ManualClock, TimerError, TimerHandle, TimerPark, TimerThread};
 
 use crate::kit::context::CellContext;
-use crate::kit::reactor::{
-    Clockwork, Leaf, LeafSource, Mode, ReactorBuilder, ReactorEntry, RegistrationCount, Scenario,
-};
+use crate::kit::leaf::{Clockwork, Leaf, LeafSource, RegistrationCount};
+use crate::kit::reactor::{Mode, ReactorBuilder, ReactorEntry, Scenario};
 use crate::scenarios::support::{assert_pending, on_another_thread};
 use crate::util::poll_once;
 

@@ -11,7 +11,8 @@ use wakewire_core::timer::{timeout, DynTimerRef};
 use wakewire_core::waker::counting_waker;
 
 use crate::kit::context::CellContext;
-use crate::kit::reactor::{Leaf, LeafSource, Scenario};
+use crate::kit::leaf::{Leaf, LeafSource};
+use crate::kit::reactor::Scenario;
 use crate::scenarios::support::{
     assert_pending, default_clockwork, eventually, on_another_thread, registrations_back,
     RELEASE_LIMIT,

@@ -10,7 +10,7 @@ use wakewire_core::future::yield_now;
 use wakewire_core::Timer;
 use wakewire_reactor_timer::{ManualClock, Sleep, TimerHandle, TimerThread};
 
-use crate::kit::reactor::{Clockwork, RegistrationCount};
+use crate::kit::leaf::{Clockwork, RegistrationCount};
 
 /// Runs `fire` on a new thread (detached): the event happens on a thread the executor
 /// does not know.
