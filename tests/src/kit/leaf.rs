@@ -83,7 +83,7 @@ impl fmt::Debug for Clockwork {
 /// leaf completes; a wake from another thread; only the latest waker is woken; dropping
 /// and cancelling release the registration; timeouts through core's `Timer`).
 ///
-/// Implement it for your own reactor and hand it to [`ReactorBuilder::leaves`] to run
+/// Implement it for your own reactor and hand it to [`ReactorBuilder::leaves`](crate::ReactorBuilder::leaves) to run
 /// those scenarios on every executor of the matrix.
 pub trait LeafSource: 'static {
     /// A leaf whose event happens when `fire` is called (or by itself soon; see
