@@ -32,10 +32,10 @@ impl Timer for FuturesTimer {
 /// futures-timer needs nothing per cell (its helper thread is global).
 pub(crate) struct FuturesTimerUnderTest;
 
+/// A `Delay` made at the leaf's first poll, so its deadline counts from there.
 fn delay(after: Duration) -> BoxFuture<Result<(), String>> {
-    let delay = Delay::new(after);
     Box::pin(async move {
-        delay.await;
+        Delay::new(after).await;
         Ok(())
     })
 }
