@@ -48,7 +48,9 @@
 //! # Shared test helpers
 //!
 //! [`util`] holds the helpers every crate's tests share (watchdog, `scaled`, drop counters,
-//! a counting allocator, polling by hand, panic text), defined once here.
+//! a counting allocator, polling by hand, panic text), defined once: it is the small
+//! `wakewire-test-util` crate beside the kit (`tests/util`), so a crate's tests can use the
+//! helpers without linking every runtime the matrix runs.
 #![doc(test(attr(deny(warnings))))]
 #![deny(unsafe_code)]
 
@@ -58,7 +60,9 @@ mod matrix;
 mod reactors;
 mod render;
 mod scenarios;
-pub mod util;
+
+/// The shared test helpers (the `wakewire-test-util` crate), which the kit is built on.
+pub use wakewire_test_util as util;
 
 pub use kit::cell::Column;
 pub use kit::context::{CellContext, RemoteSpawner};

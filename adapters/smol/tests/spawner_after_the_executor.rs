@@ -3,7 +3,7 @@
 //! handle reports cancellation, later spawns are refused with the future dropped. (The
 //! contract on `SmolExecutor` and `SmolLocal` is the matrix's `contract` column.)
 
-use wakewire_matrix::util::DropCounter;
+use wakewire_test_util::DropCounter;
 
 #[test]
 fn spawner_refuses_once_the_executor_is_dropped() {

@@ -11,7 +11,7 @@ use wakewire_executor_local::LocalExecutor;
 
 #[test]
 fn timeouts_of_zero_and_max_on_async_ios_timer() {
-    let _watchdog = wakewire_matrix::util::watchdog("timeouts", Duration::from_secs(30));
+    let _watchdog = wakewire_test_util::watchdog("timeouts", Duration::from_secs(30));
     let ex = LocalExecutor::new();
     ex.block_on(async {
         let timer = AsyncIoTimer;

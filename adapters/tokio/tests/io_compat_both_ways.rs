@@ -95,11 +95,11 @@ async fn tokio_sockets_as_futures_io(reactor: TokioReactor) {
 
 #[test]
 fn our_sockets_under_tokio_helpers() {
-    wakewire_matrix::util::run_local(|_| our_sockets_as_tokio_io());
+    wakewire_test_util::run_local(|_| our_sockets_as_tokio_io());
 }
 
 #[test]
 fn tokio_sockets_under_futures_helpers() {
     let reactor = TokioReactor::on_own_thread().unwrap();
-    wakewire_matrix::util::run_local(|_| tokio_sockets_as_futures_io(reactor));
+    wakewire_test_util::run_local(|_| tokio_sockets_as_futures_io(reactor));
 }

@@ -10,7 +10,7 @@ use wakewire_core::timer::{timeout, Elapsed, Timer};
 use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 
-use wakewire_matrix::util::watchdog;
+use wakewire_test_util::watchdog;
 
 const LIMIT: Duration = Duration::from_secs(30);
 

@@ -8,7 +8,7 @@ use wakewire_adapter_tokio::TokioReactor;
 use wakewire_core::timer::Timer;
 use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
-use wakewire_matrix::util::watchdog;
+use wakewire_test_util::watchdog;
 
 /// The reactor driven by a thread the test starts itself (`TokioReactor::new`).
 #[test]

@@ -3,7 +3,7 @@
 //! cancellation, later spawns are refused with the future dropped. (The contract on
 //! `TokioExecutor` and `TokioLocal` is the matrix's `contract` column.)
 
-use wakewire_matrix::util::DropCounter;
+use wakewire_test_util::DropCounter;
 
 #[test]
 fn spawner_on_a_handle_refuses_once_the_runtime_is_dropped() {

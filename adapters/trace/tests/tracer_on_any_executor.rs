@@ -112,7 +112,7 @@ fn a_traced_park_records_parks_and_unparks_around_any_park() {
         thread::Builder::new()
             .name("ringer".into())
             .spawn(move || {
-                wakewire_matrix::util::wait_until(
+                wakewire_test_util::wait_until(
                     "the executor to park",
                     std::time::Duration::from_secs(10),
                     || {

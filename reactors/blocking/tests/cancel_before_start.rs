@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use wakewire_reactor_blocking::BlockingPool;
 
-use wakewire_matrix::util::{
+use wakewire_test_util::{
     occupy_blocking_thread as occupy, wait_until, watchdog, DropCounter, Gate,
 };
 

@@ -13,7 +13,7 @@ use wakewire_core::BlockOn;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 
-use wakewire_matrix::util::{occupy_blocking_thread as occupy, watchdog};
+use wakewire_test_util::{occupy_blocking_thread as occupy, watchdog};
 
 #[derive(Debug)]
 struct Custom(u32);
@@ -118,7 +118,7 @@ fn a_payload_that_panics_when_dropped_goes_no_further() {
     // Done but never read: dropped with the future.
     let (gate, unread) = occupy(&pool, || std::panic::panic_any::<Grenade>(Grenade));
     gate.open();
-    wakewire_matrix::util::wait_until("the job to finish", Duration::from_secs(10), || {
+    wakewire_test_util::wait_until("the job to finish", Duration::from_secs(10), || {
         unread.is_finished()
     });
     assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(unread))).is_ok());
@@ -149,7 +149,7 @@ fn a_panicking_waker_does_not_kill_the_pool_thread() {
     let polled = std::pin::Pin::new(&mut job).poll(&mut Context::from_waker(&waker));
     assert!(polled.is_pending());
     gate.open();
-    wakewire_matrix::util::wait_until("the wake", Duration::from_secs(10), || {
+    wakewire_test_util::wait_until("the wake", Duration::from_secs(10), || {
         bomb.1.load(Ordering::SeqCst) == 1
     });
     assert_eq!(*bomb.0.lock().unwrap(), Some("blocking"));

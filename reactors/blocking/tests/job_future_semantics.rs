@@ -9,8 +9,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use wakewire_core::waker::counting_waker;
-use wakewire_matrix::util::{wait_until, watchdog, Gate};
 use wakewire_reactor_blocking::{spawn_blocking, BlockingPool};
+use wakewire_test_util::{wait_until, watchdog, Gate};
 
 #[test]
 fn global_spawn_blocking_needs_no_runtime() {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use wakewire_reactor_blocking::BlockingPool;
 
-use wakewire_matrix::util::{os_threads, scaled, wait_until, watchdog, Gate};
+use wakewire_test_util::{os_threads, scaled, wait_until, watchdog, Gate};
 
 #[test]
 fn threads_are_bounded_then_return_to_baseline() {

@@ -13,7 +13,7 @@ use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 
-use wakewire_matrix::util::{occupy_blocking_thread as occupy, watchdog, DropCounter};
+use wakewire_test_util::{occupy_blocking_thread as occupy, watchdog, DropCounter};
 
 #[test]
 fn dropping_the_pool_fails_queued_jobs_and_keeps_the_running_one() {

@@ -6,7 +6,7 @@ use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 
-use wakewire_matrix::util::{scaled, watchdog};
+use wakewire_test_util::{scaled, watchdog};
 
 #[test]
 fn stress_many_jobs_from_many_tasks() {

@@ -9,7 +9,7 @@ use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 
-use wakewire_matrix::util::watchdog;
+use wakewire_test_util::watchdog;
 
 #[test]
 fn one_task_awaiting_jobs_in_turn_uses_one_thread() {

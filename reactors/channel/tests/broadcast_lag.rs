@@ -6,9 +6,9 @@ use std::task::Poll;
 use wakewire_core::future::yield_now;
 use wakewire_core::spawn::LocalBoxFuture;
 use wakewire_core::waker::counting_waker;
-use wakewire_matrix::util::{poll_once, LocalTasks};
 use wakewire_reactor_channel::broadcast::{self, RecvError, TryRecvError};
 use wakewire_reactor_channel::SendError;
+use wakewire_test_util::{poll_once, LocalTasks};
 
 #[test]
 fn lagging_receiver_gets_count_then_oldest_retained() {
@@ -129,5 +129,5 @@ fn fan_out(spawner: LocalTasks) -> LocalBoxFuture<()> {
 
 #[test]
 fn fan_out_on_the_local_executor() {
-    wakewire_matrix::util::run_local(fan_out);
+    wakewire_test_util::run_local(fan_out);
 }

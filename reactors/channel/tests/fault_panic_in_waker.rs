@@ -12,8 +12,8 @@ use std::task::{Poll, RawWaker, RawWakerVTable, Wake, Waker};
 
 use wakewire_core::waker::wake_source;
 use wakewire_core::waker::{counting_waker, WakeCounter};
-use wakewire_matrix::util::{panicking_waker, poll_once};
 use wakewire_reactor_channel::{broadcast, mpsc, oneshot, watch, Notify, RecvError, SendError};
+use wakewire_test_util::{panicking_waker, poll_once};
 
 fn good_wakers(n: usize) -> Vec<(Waker, WakeCounter)> {
     (0..n).map(|_| counting_waker()).collect()

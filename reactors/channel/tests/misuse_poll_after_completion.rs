@@ -4,8 +4,8 @@
 use std::task::Poll;
 
 use wakewire_core::waker::counting_waker;
-use wakewire_matrix::util::poll_once;
 use wakewire_reactor_channel::{broadcast, mpsc, oneshot, watch, Notify, RecvError};
+use wakewire_test_util::poll_once;
 
 #[test]
 #[should_panic(expected = "`Recv` polled after it completed")]

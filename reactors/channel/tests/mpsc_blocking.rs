@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use wakewire_core::BlockOn;
 use wakewire_executor_local::LocalExecutor;
-use wakewire_matrix::util::watchdog;
 use wakewire_reactor_channel::{mpsc, RecvError};
+use wakewire_test_util::watchdog;
 
 #[test]
 fn blocking_threads_exchange_in_order() {

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::task::Poll;
 
 use wakewire_core::waker::counting_waker;
-use wakewire_matrix::util::poll_once;
 use wakewire_reactor_channel::{mpsc, RecvError, SendError, TryRecvError, TrySendError};
+use wakewire_test_util::poll_once;
 
 #[test]
 fn receiver_drains_then_sees_closed_exactly_once_per_call() {

@@ -7,8 +7,8 @@
 use futures_util::{SinkExt, StreamExt};
 use wakewire_core::future::yield_now;
 use wakewire_core::spawn::LocalBoxFuture;
-use wakewire_matrix::util::LocalTasks;
 use wakewire_reactor_channel::{mpsc, oneshot, RecvError};
+use wakewire_test_util::LocalTasks;
 
 /// Three producers push 200 values each through bounded(2); the consumer checks count,
 /// per-producer order, and that the end comes exactly once after the last value.
@@ -110,25 +110,25 @@ fn receiver_drop_unblocks_sender(spawner: LocalTasks) -> LocalBoxFuture<()> {
 
 #[test]
 fn bounded_many_producers_fifo_on_the_local_executor() {
-    wakewire_matrix::util::run_local(bounded_many_producers_fifo);
+    wakewire_test_util::run_local(bounded_many_producers_fifo);
 }
 
 #[test]
 fn slow_consumer_wakes_blocked_sender_on_the_local_executor() {
-    wakewire_matrix::util::run_local(slow_consumer_wakes_blocked_sender);
+    wakewire_test_util::run_local(slow_consumer_wakes_blocked_sender);
 }
 
 #[test]
 fn sink_into_stream_on_the_local_executor() {
-    wakewire_matrix::util::run_local(sink_into_stream);
+    wakewire_test_util::run_local(sink_into_stream);
 }
 
 #[test]
 fn unbounded_drain_after_close_on_the_local_executor() {
-    wakewire_matrix::util::run_local(unbounded_drain_after_close);
+    wakewire_test_util::run_local(unbounded_drain_after_close);
 }
 
 #[test]
 fn receiver_drop_unblocks_sender_on_the_local_executor() {
-    wakewire_matrix::util::run_local(receiver_drop_unblocks_sender);
+    wakewire_test_util::run_local(receiver_drop_unblocks_sender);
 }

@@ -5,8 +5,8 @@
 use std::task::Poll;
 
 use wakewire_core::waker::counting_waker;
-use wakewire_matrix::util::poll_once;
 use wakewire_reactor_channel::mpsc;
+use wakewire_test_util::poll_once;
 
 #[test]
 fn send_wakes_pending_receiver_once() {

@@ -8,8 +8,8 @@ use std::task::Poll;
 use wakewire_core::future::yield_now;
 use wakewire_core::spawn::LocalBoxFuture;
 use wakewire_core::waker::counting_waker;
-use wakewire_matrix::util::{poll_once, LocalTasks};
 use wakewire_reactor_channel::Notify;
+use wakewire_test_util::{poll_once, LocalTasks};
 
 #[test]
 fn notify_one_without_waiter_stores_one_permit() {
@@ -133,5 +133,5 @@ fn worker_loop(spawner: LocalTasks) -> LocalBoxFuture<()> {
 
 #[test]
 fn worker_loop_on_the_local_executor() {
-    wakewire_matrix::util::run_local(worker_loop);
+    wakewire_test_util::run_local(worker_loop);
 }

@@ -6,8 +6,8 @@ use std::task::Poll;
 use wakewire_core::future::yield_now;
 use wakewire_core::spawn::LocalBoxFuture;
 use wakewire_core::waker::counting_waker;
-use wakewire_matrix::util::{poll_once, LocalTasks};
 use wakewire_reactor_channel::{oneshot, RecvError, SendError, TryRecvError};
+use wakewire_test_util::{poll_once, LocalTasks};
 
 #[test]
 fn send_wakes_pending_receiver_once_and_delivers() {
@@ -113,10 +113,10 @@ fn sender_notices_receiver_gone(spawner: LocalTasks) -> LocalBoxFuture<()> {
 
 #[test]
 fn ping_pong_on_the_local_executor() {
-    wakewire_matrix::util::run_local(ping_pong);
+    wakewire_test_util::run_local(ping_pong);
 }
 
 #[test]
 fn sender_notices_receiver_gone_on_the_local_executor() {
-    wakewire_matrix::util::run_local(sender_notices_receiver_gone);
+    wakewire_test_util::run_local(sender_notices_receiver_gone);
 }

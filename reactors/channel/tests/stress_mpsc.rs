@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use wakewire_core::BlockOn;
 use wakewire_executor_local::LocalExecutor;
-use wakewire_matrix::util::{scaled, watchdog};
 use wakewire_reactor_channel::mpsc;
+use wakewire_test_util::{scaled, watchdog};
 
 const PRODUCERS: u64 = 4;
 const CAPACITY: usize = 1024;

@@ -15,8 +15,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use wakewire_core::waker::counting_waker;
-use wakewire_matrix::util::{finishes_within, poll_once, reenters_on_drop};
 use wakewire_reactor_channel::{broadcast, mpsc, oneshot, watch, Notify};
+use wakewire_test_util::{finishes_within, poll_once, reenters_on_drop};
 
 const LIMIT: Duration = Duration::from_secs(5);
 

@@ -6,8 +6,8 @@ use std::task::Poll;
 use wakewire_core::future::yield_now;
 use wakewire_core::spawn::LocalBoxFuture;
 use wakewire_core::waker::counting_waker;
-use wakewire_matrix::util::{poll_once, LocalTasks};
 use wakewire_reactor_channel::{watch, RecvError, SendError};
+use wakewire_test_util::{poll_once, LocalTasks};
 
 #[test]
 fn receivers_see_only_the_latest_and_track_versions() {
@@ -124,5 +124,5 @@ fn watchers_end_on_latest(spawner: LocalTasks) -> LocalBoxFuture<()> {
 
 #[test]
 fn watchers_end_on_latest_on_the_local_executor() {
-    wakewire_matrix::util::run_local(watchers_end_on_latest);
+    wakewire_test_util::run_local(watchers_end_on_latest);
 }

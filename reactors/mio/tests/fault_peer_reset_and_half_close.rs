@@ -22,8 +22,8 @@ fn connect(handle: &Handle) -> (TcpStream, std::net::TcpStream) {
 #[test]
 fn fault_peer_reset_and_half_close() {
     let _watchdog =
-        wakewire_matrix::util::watchdog("fault_peer_reset_and_half_close", Duration::from_secs(20));
-    let driver = wakewire_matrix::util::MioReactorThread::start();
+        wakewire_test_util::watchdog("fault_peer_reset_and_half_close", Duration::from_secs(20));
+    let driver = wakewire_test_util::MioReactorThread::start();
     let handle = driver.handle();
     let baseline = handle.metrics().registrations;
     let ex = LocalExecutor::new();

@@ -50,7 +50,7 @@ fn poll_read(stream: &mut UnixStream, cx: &mut Context<'_>) -> Poll<io::Result<u
 #[test]
 fn fault_reactor_selector_errors() {
     let _watchdog =
-        wakewire_matrix::util::watchdog("fault_reactor_selector_errors", Duration::from_secs(20));
+        wakewire_test_util::watchdog("fault_reactor_selector_errors", Duration::from_secs(20));
     let script = Arc::new(Mutex::new(VecDeque::new()));
     let selector = FakeSelector {
         real: MioSelector::new().unwrap(),

@@ -99,7 +99,7 @@ fn poke(peer: &mut mio::net::UnixStream, reactor: &mut Reactor) {
 #[test]
 fn fault_scripted_io_errors() {
     let _watchdog =
-        wakewire_matrix::util::watchdog("fault_scripted_io_errors", Duration::from_secs(20));
+        wakewire_test_util::watchdog("fault_scripted_io_errors", Duration::from_secs(20));
     let mut reactor = Reactor::new().unwrap();
     let (socket, mut peer) = mio::net::UnixStream::pair().unwrap();
     let scripted = Scripted {

@@ -131,20 +131,20 @@ fn tempdir() -> std::path::PathBuf {
 
 #[test]
 fn lines_tcp() {
-    wakewire_matrix::util::run_with_mio_reactor(lines_over_tcp);
+    wakewire_test_util::run_with_mio_reactor(lines_over_tcp);
 }
 
 #[test]
 fn read_until_unix() {
-    wakewire_matrix::util::run_with_mio_reactor(read_until_over_unix);
+    wakewire_test_util::run_with_mio_reactor(read_until_over_unix);
 }
 
 #[test]
 fn incoming_tcp() {
-    wakewire_matrix::util::run_with_mio_reactor(incoming_tcp_stream);
+    wakewire_test_util::run_with_mio_reactor(incoming_tcp_stream);
 }
 
 #[test]
 fn incoming_unix() {
-    wakewire_matrix::util::run_with_mio_reactor(incoming_unix_stream);
+    wakewire_test_util::run_with_mio_reactor(incoming_unix_stream);
 }

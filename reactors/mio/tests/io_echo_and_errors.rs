@@ -216,40 +216,40 @@ async fn write_after_peer_close(handle: Handle) {
 
 #[test]
 fn echo_tcp() {
-    wakewire_matrix::util::run_with_mio_reactor(tcp_echo);
+    wakewire_test_util::run_with_mio_reactor(tcp_echo);
 }
 
 #[test]
 fn echo_tcp_split_vectored_peek() {
-    wakewire_matrix::util::run_with_mio_reactor(tcp_split_vectored_peek);
+    wakewire_test_util::run_with_mio_reactor(tcp_split_vectored_peek);
 }
 
 #[test]
 fn echo_udp() {
-    wakewire_matrix::util::run_with_mio_reactor(udp_roundtrip);
+    wakewire_test_util::run_with_mio_reactor(udp_roundtrip);
 }
 
 #[test]
 fn echo_unix() {
-    wakewire_matrix::util::run_with_mio_reactor(unix_stream_and_datagram);
+    wakewire_test_util::run_with_mio_reactor(unix_stream_and_datagram);
 }
 
 #[test]
 fn echo_unix_paths() {
-    wakewire_matrix::util::run_with_mio_reactor(unix_listener_and_bound_datagram);
+    wakewire_test_util::run_with_mio_reactor(unix_listener_and_bound_datagram);
 }
 
 #[test]
 fn error_eof_is_zero_every_time() {
-    wakewire_matrix::util::run_with_mio_reactor(eof_is_zero_every_time);
+    wakewire_test_util::run_with_mio_reactor(eof_is_zero_every_time);
 }
 
 #[test]
 fn error_connect_refused() {
-    wakewire_matrix::util::run_with_mio_reactor(connect_refused);
+    wakewire_test_util::run_with_mio_reactor(connect_refused);
 }
 
 #[test]
 fn error_write_after_peer_close() {
-    wakewire_matrix::util::run_with_mio_reactor(write_after_peer_close);
+    wakewire_test_util::run_with_mio_reactor(write_after_peer_close);
 }

@@ -179,27 +179,27 @@ async fn readiness_futures(handle: Handle) {
 
 #[test]
 fn shared_udp_receivers() {
-    wakewire_matrix::util::run_with_mio_reactor(udp_receivers);
+    wakewire_test_util::run_with_mio_reactor(udp_receivers);
 }
 
 #[test]
 fn shared_unix_datagram_receivers() {
-    wakewire_matrix::util::run_with_mio_reactor(unix_datagram_receivers);
+    wakewire_test_util::run_with_mio_reactor(unix_datagram_receivers);
 }
 
 #[test]
 fn shared_tcp_acceptors() {
-    wakewire_matrix::util::run_with_mio_reactor(tcp_acceptors);
+    wakewire_test_util::run_with_mio_reactor(tcp_acceptors);
 }
 
 #[test]
 fn shared_unix_acceptors() {
-    wakewire_matrix::util::run_with_mio_reactor(unix_acceptors);
+    wakewire_test_util::run_with_mio_reactor(unix_acceptors);
 }
 
 #[test]
 fn shared_readiness_futures() {
-    wakewire_matrix::util::run_with_mio_reactor(readiness_futures);
+    wakewire_test_util::run_with_mio_reactor(readiness_futures);
 }
 
 /// The waiters as real tasks on the pool's two workers (the waits and the wakes race
@@ -207,7 +207,7 @@ fn shared_readiness_futures() {
 #[test]
 fn shared_waiters_as_pool_tasks() {
     let _watchdog =
-        wakewire_matrix::util::watchdog("shared_waiters_as_pool_tasks", Duration::from_secs(60));
+        wakewire_test_util::watchdog("shared_waiters_as_pool_tasks", Duration::from_secs(60));
     let reactor = Reactor::new().unwrap();
     let handle = reactor.handle();
     let shared = wakewire_core::park::SharedPark::new(reactor.park());
@@ -215,7 +215,7 @@ fn shared_waiters_as_pool_tasks() {
         .workers(2)
         .park_with(move |_| shared.worker())
         .build();
-    for round in 0..wakewire_matrix::util::scaled(50) {
+    for round in 0..wakewire_test_util::scaled(50) {
         let socket = Arc::new(UdpSocket::bind_with(loopback(), &handle).unwrap());
         let listener = Arc::new(TcpListener::bind_with(loopback(), &handle).unwrap());
         let receivers: Vec<_> = (0..WAITERS)
@@ -277,7 +277,7 @@ fn shared_waiters_as_pool_tasks() {
 #[test]
 fn dropped_waiter_leaves_the_queue() {
     let _watchdog =
-        wakewire_matrix::util::watchdog("dropped_waiter_leaves_the_queue", Duration::from_secs(20));
+        wakewire_test_util::watchdog("dropped_waiter_leaves_the_queue", Duration::from_secs(20));
     let mut reactor = Reactor::new().unwrap();
     let handle = reactor.handle();
     let socket = UdpSocket::bind_with(loopback(), &handle).unwrap();

@@ -19,8 +19,8 @@ fn nonblocking_pair() -> (UnixStream, UnixStream) {
 #[test]
 fn misuse_registration_errors() {
     let _watchdog =
-        wakewire_matrix::util::watchdog("misuse_registration_errors", Duration::from_secs(20));
-    let driver = wakewire_matrix::util::MioReactorThread::start();
+        wakewire_test_util::watchdog("misuse_registration_errors", Duration::from_secs(20));
+    let driver = wakewire_test_util::MioReactorThread::start();
     let handle = driver.handle();
     let baseline = handle.metrics().registrations;
 

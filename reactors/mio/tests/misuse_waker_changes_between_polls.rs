@@ -33,8 +33,7 @@ fn poll_read(stream: &mut UnixStream, waker: &Waker) -> Poll<io::Result<usize>> 
 
 #[test]
 fn misuse_waker_changes_between_polls() {
-    let _watchdog =
-        wakewire_matrix::util::watchdog("misuse_waker_changes", Duration::from_secs(20));
+    let _watchdog = wakewire_test_util::watchdog("misuse_waker_changes", Duration::from_secs(20));
     let mut reactor = Reactor::new().unwrap();
     let (mut a, mut b) = UnixStream::pair_with(&reactor.handle()).unwrap();
     reactor.turn(Some(Duration::ZERO)).unwrap();

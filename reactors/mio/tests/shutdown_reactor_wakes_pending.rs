@@ -12,8 +12,8 @@ use wakewire_reactor_mio::{is_shutdown, TcpListener, UdpSocket, UnixStream};
 #[test]
 fn shutdown_reactor_and_timer_wake_pending() {
     let _watchdog =
-        wakewire_matrix::util::watchdog("shutdown_reactor_wakes_pending", Duration::from_secs(10));
-    let driver = wakewire_matrix::util::MioReactorThread::start();
+        wakewire_test_util::watchdog("shutdown_reactor_wakes_pending", Duration::from_secs(10));
+    let driver = wakewire_test_util::MioReactorThread::start();
     let handle = driver.handle();
     let loopback: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let ex = LocalExecutor::new();

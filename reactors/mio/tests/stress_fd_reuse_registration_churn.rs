@@ -92,7 +92,7 @@ fn churn(
 
 #[test]
 fn stress_fd_reuse_registration_churn() {
-    let _watchdog = wakewire_matrix::util::watchdog("stress_fd_reuse", Duration::from_secs(90));
+    let _watchdog = wakewire_test_util::watchdog("stress_fd_reuse", Duration::from_secs(90));
     let dead = Dead::default();
     let dead_events = Arc::new(AtomicU64::new(0));
     let selector = SlowSelector {
@@ -100,12 +100,11 @@ fn stress_fd_reuse_registration_churn() {
         dead: Arc::clone(&dead),
         dead_events: Arc::clone(&dead_events),
     };
-    let driver = wakewire_matrix::util::MioReactorThread::start_with(
-        Reactor::with_selector(selector).unwrap(),
-    );
+    let driver =
+        wakewire_test_util::MioReactorThread::start_with(Reactor::with_selector(selector).unwrap());
     let handle = driver.handle();
     let baseline = handle.metrics().registrations;
-    let cycles = wakewire_matrix::util::scaled(if cfg!(debug_assertions) {
+    let cycles = wakewire_test_util::scaled(if cfg!(debug_assertions) {
         2_000
     } else {
         10_000
@@ -133,7 +132,7 @@ fn stress_fd_reuse_registration_churn() {
     }
     // Two full turns after the churn: every event fetched before it ended is dispatched.
     let turns = handle.metrics().turns;
-    wakewire_matrix::util::wait_until(
+    wakewire_test_util::wait_until(
         "two more turns of the reactor thread",
         Duration::from_secs(10),
         || {

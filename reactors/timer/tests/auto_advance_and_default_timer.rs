@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use wakewire_core::{BlockOn, LocalSpawn, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
-use wakewire_matrix::util::{poll_once, watchdog};
 use wakewire_reactor_timer::{sleep, ManualClock, TimerPark, TimerThread};
+use wakewire_test_util::{poll_once, watchdog};
 
 const HOUR: Duration = Duration::from_secs(3600);
 

@@ -14,7 +14,7 @@ use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 use wakewire_reactor_timer::sleep;
 
-use wakewire_matrix::util::watchdog;
+use wakewire_test_util::watchdog;
 
 #[test]
 fn fault_blocking_task_does_not_stop_a_timer_on_the_other_worker() {

@@ -14,7 +14,7 @@ use wakewire_core::waker::{counting_waker, wake_source, WakeCounter};
 use wakewire_core::Park;
 use wakewire_reactor_timer::{ManualClock, Sleep, TimerHandle, TimerPark, TimerThread};
 
-use wakewire_matrix::util::{finishes_within, panicking_waker, poll_once, RecordingPark};
+use wakewire_test_util::{finishes_within, panicking_waker, poll_once, RecordingPark};
 
 const MS: Duration = Duration::from_millis(1);
 

@@ -12,7 +12,7 @@ use wakewire_core::{BlockOn, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::{Interval, ManualClock, MissedTickBehavior, TimerPark};
 
-use wakewire_matrix::util::RecordingPark;
+use wakewire_test_util::RecordingPark;
 
 const MS: Duration = Duration::from_millis(1);
 

@@ -17,7 +17,7 @@ use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::wheel::{deadline_tick, elapsed_tick, NEVER};
 use wakewire_reactor_timer::{ManualClock, TimerPark};
 
-use wakewire_matrix::util::{poll_once, watchdog, RecordingPark};
+use wakewire_test_util::{poll_once, watchdog, RecordingPark};
 
 const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
 
@@ -259,7 +259,7 @@ fn misuse_extreme_durations_never_bucket_is_not_a_real_tick() {
 proptest! {
     // 256 cases at `RELIABILITY_SCALE=1` (proptest's default), 5 under valgrind (0.02).
     #![proptest_config(ProptestConfig {
-        cases: wakewire_matrix::util::scaled(256) as u32,
+        cases: wakewire_test_util::scaled(256) as u32,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]

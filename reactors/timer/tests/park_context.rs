@@ -16,7 +16,7 @@ use wakewire_core::park::ParkContext;
 use wakewire_core::{BlockOn, Park, ThreadParker};
 use wakewire_reactor_timer::{interval, sleep, timeout, ManualClock, TimerHandle, TimerPark};
 
-use wakewire_matrix::util::finishes_within;
+use wakewire_test_util::finishes_within;
 
 thread_local! {
     /// Set while the inner park's context is installed on this thread.

@@ -8,7 +8,7 @@ use wakewire_core::{BlockOn, Park, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::{ManualClock, TimerPark};
 
-use wakewire_matrix::util::{poll_once, watchdog, RecordingPark};
+use wakewire_test_util::{poll_once, watchdog, RecordingPark};
 
 const MS: Duration = Duration::from_millis(1);
 

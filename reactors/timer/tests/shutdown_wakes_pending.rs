@@ -13,7 +13,7 @@ use wakewire_core::waker::counting_waker;
 use wakewire_core::ThreadParker;
 use wakewire_reactor_timer::{ManualClock, TimerError, TimerPark, TimerThread};
 
-use wakewire_matrix::util::{poll_once, watchdog};
+use wakewire_test_util::{poll_once, watchdog};
 
 const HOUR: Duration = Duration::from_secs(3600);
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use wakewire_core::waker::counting_waker;
 use wakewire_reactor_timer::{ManualClock, TimerPark};
 
-use wakewire_matrix::util::{panicking_waker, poll_once, RecordingPark};
+use wakewire_test_util::{panicking_waker, poll_once, RecordingPark};
 
 const MS: Duration = Duration::from_millis(1);
 

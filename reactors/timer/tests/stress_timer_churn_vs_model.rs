@@ -18,7 +18,7 @@ use wakewire_core::waker::{counting_waker, WakeCounter};
 use wakewire_reactor_timer::wheel::{TimerKey, Wheel};
 use wakewire_reactor_timer::{ManualClock, Sleep, TimerPark};
 
-use wakewire_matrix::util::{poll_once, scaled, RecordingPark};
+use wakewire_test_util::{poll_once, scaled, RecordingPark};
 
 const BOUNDARIES: [u64; 9] = [63, 64, 65, 4_095, 4_096, 4_097, 262_143, 262_144, 262_145];
 

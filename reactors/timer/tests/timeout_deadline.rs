@@ -10,7 +10,7 @@ use wakewire_core::timer::Elapsed;
 use wakewire_core::waker::counting_waker;
 use wakewire_reactor_timer::{ManualClock, TimerPark};
 
-use wakewire_matrix::util::RecordingPark;
+use wakewire_test_util::RecordingPark;
 
 const MS: Duration = Duration::from_millis(1);
 

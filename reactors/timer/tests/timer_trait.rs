@@ -11,7 +11,7 @@ use wakewire_core::waker::counting_waker;
 use wakewire_core::{BlockOn, ThreadParker};
 use wakewire_reactor_timer::{ManualClock, TimerPark, TimerThread};
 
-use wakewire_matrix::util::{finishes_within, poll_once, RecordingPark};
+use wakewire_test_util::{finishes_within, poll_once, RecordingPark};
 
 const MS: Duration = Duration::from_millis(1);
 

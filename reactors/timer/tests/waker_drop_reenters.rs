@@ -16,7 +16,7 @@ use wakewire_core::waker::counting_waker;
 use wakewire_core::ThreadParker;
 use wakewire_reactor_timer::{ManualClock, Sleep, TimerPark};
 
-use wakewire_matrix::util::{finishes_within, poll_once, reenters_on_drop};
+use wakewire_test_util::{finishes_within, poll_once, reenters_on_drop};
 
 const LIMIT: Duration = Duration::from_secs(5);
 const MS: Duration = Duration::from_millis(1);

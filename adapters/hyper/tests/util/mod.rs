@@ -1,6 +1,6 @@
 //! Shared helpers: a hyper server on Wakewire parts (generic over `Spawn` and `Timer`),
 //! started on each runtime of its table; its counters; blocking HTTP clients. (The watchdog
-//! and fd counting are the workspace's shared helpers, `wakewire_matrix::util`.)
+//! and fd counting are the workspace's shared helpers, `wakewire-test-util`.)
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 pub mod client;
@@ -91,7 +91,7 @@ macro_rules! on_every_runtime {
     (@cell $body:ident, $config:tt; $($runtime:ident),*) => {$(
         #[test]
         fn $runtime() {
-            let _watchdog = wakewire_matrix::util::watchdog(
+            let _watchdog = wakewire_test_util::watchdog(
                 concat!(module_path!(), "::", stringify!($runtime)),
                 std::time::Duration::from_secs(60),
             );

@@ -3,7 +3,7 @@
 /// xorshift64*: fast, deterministic, good enough for test data and schedules.
 ///
 /// ```
-/// use wakewire_matrix::util::Rng;
+/// use wakewire_test_util::Rng;
 ///
 /// let (mut a, mut b) = (Rng::new(7), Rng::new(7));
 /// assert_eq!(a.next_u64(), b.next_u64());

@@ -7,7 +7,7 @@ use std::time::Duration;
 /// decides exactly when a thread is busy and when it is free. Clones share the latch.
 ///
 /// ```
-/// use wakewire_matrix::util::Gate;
+/// use wakewire_test_util::Gate;
 ///
 /// let gate = Gate::default();
 /// let waiter = std::thread::spawn({

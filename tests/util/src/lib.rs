@@ -1,5 +1,8 @@
-//! Test helpers shared by every crate of the workspace: each is defined here once, and a
-//! crate's own tests use them through a dev-dependency on `wakewire-matrix`.
+//! Test helpers shared by every crate of the workspace, defined here once: a crate's own
+//! tests use them through a dev-dependency on this crate, and the cross-compatibility
+//! matrix (`wakewire-matrix`, whose kit re-exports them as `wakewire_matrix::util`) is
+//! built on them. They live in a crate of their own, beside the kit, so a crate's tests
+//! get them without linking every runtime the matrix runs.
 //!
 //! | helper | what it is for |
 //! | --- | --- |
@@ -19,6 +22,9 @@
 //! | [`run_in_child`], [`in_child`] | one test in a child process (for aborts) |
 //! | [`open_fds`], [`os_threads`] | what the process holds, for leak checks |
 //! | [`MioReactorThread`], [`run_with_mio_reactor`] | a private socket reactor on a thread of its own, or driven by the local executor |
+
+#![doc(test(attr(deny(warnings))))]
+#![deny(unsafe_code)]
 
 mod alloc;
 mod child;

@@ -7,7 +7,7 @@ use std::any::Any;
 ///
 /// ```
 /// let payload = std::panic::catch_unwind(|| panic!("disk {} on fire", 3)).unwrap_err();
-/// assert_eq!(wakewire_matrix::util::panic_text(&*payload), "disk 3 on fire");
+/// assert_eq!(wakewire_test_util::panic_text(&*payload), "disk 3 on fire");
 /// ```
 pub fn panic_text(payload: &(dyn Any + Send)) -> String {
     wakewire_core::panic::payload_message(payload)

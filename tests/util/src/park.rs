@@ -13,7 +13,7 @@ use wakewire_core::{Park, Unpark};
 /// ```
 /// use std::time::Duration;
 /// use wakewire_core::{Park, Unpark};
-/// use wakewire_matrix::util::RecordingPark;
+/// use wakewire_test_util::RecordingPark;
 ///
 /// let mut park = RecordingPark::default();
 /// park.park_timeout(Duration::from_millis(5)).unwrap();

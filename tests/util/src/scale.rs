@@ -5,7 +5,7 @@
 /// Stress loops use it so the same test runs natively (1.0) and under valgrind (0.02).
 ///
 /// ```
-/// assert!(wakewire_matrix::util::scaled(1000) >= 1);
+/// assert!(wakewire_test_util::scaled(1000) >= 1);
 /// ```
 pub fn scaled(count: usize) -> usize {
     let scale: f64 = std::env::var("RELIABILITY_SCALE")

@@ -19,7 +19,7 @@ pub struct Watchdog {
 ///
 /// ```
 /// use std::time::Duration;
-/// use wakewire_matrix::util::watchdog;
+/// use wakewire_test_util::watchdog;
 ///
 /// let _guard = watchdog("a quick test", Duration::from_secs(10));
 /// // ... the test; dropping the guard disarms it
@@ -59,7 +59,7 @@ impl Drop for Watchdog {
 ///
 /// ```
 /// use std::time::Duration;
-/// use wakewire_matrix::util::finishes_within;
+/// use wakewire_test_util::finishes_within;
 ///
 /// finishes_within("adding", Duration::from_secs(10), || assert_eq!(1 + 1, 2));
 /// ```

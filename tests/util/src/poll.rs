@@ -9,7 +9,7 @@ use std::task::{Context, Poll, Waker};
 /// ```
 /// use std::task::Poll;
 /// use wakewire_core::waker::noop_waker;
-/// use wakewire_matrix::util::poll_once;
+/// use wakewire_test_util::poll_once;
 ///
 /// let mut ready = std::future::ready(7);
 /// assert_eq!(poll_once(&mut ready, &noop_waker()), Poll::Ready(7));
@@ -23,7 +23,7 @@ pub fn poll_once<F: Future + Unpin>(future: &mut F, waker: &Waker) -> Poll<F::Ou
 /// (and be seen to be pending) before the test goes on.
 ///
 /// ```
-/// use wakewire_matrix::util::poll_in_task;
+/// use wakewire_test_util::poll_in_task;
 ///
 /// wakewire_core::block_on(async {
 ///     let mut never = std::future::pending::<()>();

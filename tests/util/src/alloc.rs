@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 /// after create/drop cycles.
 ///
 /// ```
-/// use wakewire_matrix::util::CountingAllocator;
+/// use wakewire_test_util::CountingAllocator;
 ///
 /// #[global_allocator]
 /// static ALLOCATOR: CountingAllocator = CountingAllocator::new();

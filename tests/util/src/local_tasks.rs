@@ -6,7 +6,7 @@ use std::time::Duration;
 use wakewire_core::{BlockOn, LocalSpawn};
 use wakewire_executor_local::{LocalExecutor, LocalSpawner};
 
-use crate::util::watchdog;
+use crate::watchdog;
 
 /// Spawns detached `!Send` tasks onto the executor a test runs on.
 #[derive(Clone, Debug)]
@@ -30,7 +30,7 @@ impl LocalTasks {
 /// its semantics; running on every executor is the matrix's job.
 ///
 /// ```
-/// use wakewire_matrix::util::run_local;
+/// use wakewire_test_util::run_local;
 ///
 /// let answer = run_local(|tasks| async move {
 ///     let (tx, rx) = std::sync::mpsc::channel();

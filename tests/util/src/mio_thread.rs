@@ -11,7 +11,7 @@ use wakewire_reactor_mio::{Handle, Reactor};
 /// `ReactorShutdown`.
 ///
 /// ```
-/// use wakewire_matrix::util::MioReactorThread;
+/// use wakewire_test_util::MioReactorThread;
 ///
 /// let driver = MioReactorThread::start();
 /// let handle = driver.handle();
@@ -86,7 +86,7 @@ impl Drop for MioReactorThread {
 /// When the reactor cannot be created.
 pub fn run_with_mio_reactor<F: std::future::Future>(test: impl FnOnce(Handle) -> F) -> F::Output {
     use wakewire_core::BlockOn;
-    let _watchdog = crate::util::watchdog(
+    let _watchdog = crate::watchdog(
         "a test on a private socket reactor",
         std::time::Duration::from_secs(20),
     );

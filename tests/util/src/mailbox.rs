@@ -5,14 +5,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
-use crate::util::wait_until;
+use crate::wait_until;
 
 /// One value handed from a thread or task to a waiting task: [`recv`](Self::recv) waits
 /// for it (storing the task's waker), [`send`](Self::send) stores it and wakes the
 /// receiver. Clones share the slot.
 ///
 /// ```
-/// use wakewire_matrix::util::Mailbox;
+/// use wakewire_test_util::Mailbox;
 ///
 /// let mailbox = Mailbox::default();
 /// let sender = mailbox.clone();

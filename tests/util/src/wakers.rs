@@ -11,7 +11,7 @@ use wakewire_core::waker::{counting_waker, WakeCounter};
 ///
 /// ```
 /// use std::sync::atomic::Ordering;
-/// use wakewire_matrix::util::panicking_waker;
+/// use wakewire_test_util::panicking_waker;
 ///
 /// let (waker, attempts) = panicking_waker();
 /// assert!(std::panic::catch_unwind(|| waker.wake_by_ref()).is_err());

@@ -7,7 +7,7 @@ use std::sync::Arc;
 /// Counts how many [`DropGuard`]s made from it were dropped. Clones share the count.
 ///
 /// ```
-/// use wakewire_matrix::util::DropCounter;
+/// use wakewire_test_util::DropCounter;
 ///
 /// let drops = DropCounter::default();
 /// let guard = drops.guard();
