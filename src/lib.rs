@@ -16,6 +16,25 @@
 //! | `smol` | `wakewire-adapter-smol`: async-executor behind the core traits, async-io's timer as a core `Timer` | `smol` |
 //! | `futures` | `wakewire-adapter-futures`: futures-executor behind the core traits, the futures spawn vocabulary | `futures` |
 //! | `cancel` | `wakewire-adapter-cancel`: cancelable futures and cancellation tokens | `cancel` |
+//! | `hyper` | `wakewire-adapter-hyper`: hyper 1.x on any executor and timer | `hyper` |
+//! | `trace` | `wakewire-adapter-trace`: the waker tracer, timelines and the async doctor | `trace` |
+//!
+//! For a ready-made runtime — the pool with the timer and socket reactors driven by its idle
+//! workers, the blocking pool, blocked-poll reports on — use [`Runtime`] or [`run`]
+//! (features `pool`, `timer`, `mio`, `blocking`, all on by default):
+//!
+//! ```
+//! # #[cfg(all(feature = "pool", feature = "timer", feature = "mio", feature = "blocking"))] {
+//! use std::time::Duration;
+//!
+//! let rt = wakewire::Runtime::new().unwrap();
+//! let slept = rt.block_on(async {
+//!     let task = rt.spawn(wakewire::timer::sleep(Duration::from_millis(5))).unwrap();
+//!     task.await.is_ok()
+//! });
+//! assert!(slept);
+//! # }
+//! ```
 //!
 //! Code written against the core traits runs on either executor:
 //!
@@ -68,6 +87,17 @@ pub use wakewire_adapter_futures as futures;
 
 #[cfg(feature = "cancel")]
 pub use wakewire_adapter_cancel as cancel;
+
+#[cfg(feature = "hyper")]
+pub use wakewire_adapter_hyper as hyper;
+
+#[cfg(feature = "trace")]
+pub use wakewire_adapter_trace as trace;
+
+#[cfg(all(feature = "pool", feature = "timer", feature = "mio", feature = "blocking"))]
+mod runtime;
+#[cfg(all(feature = "pool", feature = "timer", feature = "mio", feature = "blocking"))]
+pub use runtime::{run, Runtime, RuntimeBuilder};
 
 /// The README's Rust examples, compiled and run as doctests so they stay true.
 #[doc = include_str!("../README.md")]

@@ -9,35 +9,46 @@
 use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::io::{AsyncRead, AsyncWrite};
 
-use crate::workloads::{Counts, Workload};
+use crate::workloads::{Counts, Sample, Workload};
 
 /// Which column group a contender belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Slot {
-    /// Two worker threads.
-    Multi,
+    /// A multi-thread runtime with this many workers (`--workers`, 2 by default).
+    Multi(usize),
     /// One thread.
     Single,
 }
 
 impl Slot {
-    pub(crate) const ALL: [Slot; 2] = [Slot::Multi, Slot::Single];
-
+    /// `multi` or `single`, as in the JSON and the `--contender` filter.
     pub(crate) fn as_str(self) -> &'static str {
         match self {
-            Slot::Multi => "multi",
+            Slot::Multi(_) => "multi",
             Slot::Single => "single",
+        }
+    }
+
+    /// The worker count of a multi slot.
+    pub(crate) fn workers(self) -> Option<usize> {
+        match self {
+            Slot::Multi(workers) => Some(workers),
+            Slot::Single => None,
         }
     }
 }
 
 impl fmt::Display for Slot {
+    /// `multi ×2` or `single`: the slot column of the table.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        match self {
+            Slot::Multi(workers) => write!(f, "multi ×{workers}"),
+            Slot::Single => f.write_str("single"),
+        }
     }
 }
 
@@ -97,6 +108,13 @@ pub(crate) trait Spawner: Clone + Send + Sync + 'static {
     /// A sleep of `duration` on the runtime's timer (called inside the runtime's tasks).
     fn sleep(&self, duration: Duration) -> Self::Sleep;
 
+    /// The future of one interval tick: the runtime's own timer, the one its users tick
+    /// an interval with.
+    type Tick: Future<Output = ()> + Send + 'static;
+
+    /// Waits until `deadline` (a point on a ticking task's fixed grid).
+    fn tick_at(&self, deadline: Instant) -> Self::Tick;
+
     /// Exempts `future` from the runtime's cooperative budget, so polling many leaf
     /// futures in one task poll registers every one of them (tokio's `unconstrained`).
     fn unconstrained<F: Future + Send>(future: F) -> impl Future<Output = F::Output> + Send {
@@ -135,50 +153,48 @@ pub(crate) trait Spawner: Clone + Send + Sync + 'static {
 pub(crate) trait Contender {
     type Spawner: Spawner;
 
-    /// The column it reports in.
-    fn info(&self) -> Info;
-
     /// A spawner for tasks of this runtime.
     fn spawner(&self) -> Self::Spawner;
 
     /// Runs `future` to completion from the harness thread.
     fn block_on<F: Future>(&self, future: F) -> F::Output;
 
-    /// Whether this contender takes part in `workload` (every one unless it says not).
+    /// Whether this contender takes part in `workload`: every one except the Wakewire-only
+    /// tracer rows, unless it says otherwise.
     fn runs(&self, workload: Workload) -> bool {
-        let _ = workload;
-        true
+        !workload.is_tracer()
     }
+
+    /// Whether this is a multi-thread runtime (the `blocked_neighbor` row is multi only).
+    fn is_multi(&self) -> bool;
 }
 
 /// How a contender is labelled in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Info {
     /// The column: `wakewire`, `wakewire-park`, `tokio`, `async-executor` or `futures`.
     pub(crate) name: &'static str,
     pub(crate) slot: Slot,
     /// What exactly runs, for the legend (e.g. "tokio multi_thread, 2 workers").
-    pub(crate) setup: &'static str,
+    pub(crate) setup: String,
     /// Re-polls a self-woken task in place instead of requeueing it (see `yield_many`).
     pub(crate) repolls_in_place: bool,
 }
 
-/// The object-safe form the harness iterates over.
+/// The object-safe form the harness iterates over: a runtime in this process, or (with
+/// `--isolate`) a child process that holds one.
 pub(crate) trait DynContender {
-    fn info(&self) -> Info;
-    /// One timed run of `workload`, or `None` when it does not apply to this contender.
-    fn run(&self, workload: Workload, counts: &Counts) -> Option<Duration>;
+    /// One run of `workload`: its measured values in the order of
+    /// [`Kind::metrics`](crate::workloads::Kind::metrics), or `None` when it does not apply
+    /// to this contender.
+    fn run(&self, workload: Workload, counts: &Counts) -> Option<Sample>;
 }
 
 impl<C: Contender> DynContender for C {
-    fn info(&self) -> Info {
-        Contender::info(self)
-    }
-
-    fn run(&self, workload: Workload, counts: &Counts) -> Option<Duration> {
-        if !Contender::runs(self, workload) {
+    fn run(&self, workload: Workload, counts: &Counts) -> Option<Sample> {
+        if !Contender::runs(self, workload) || (workload.multi_only() && !self.is_multi()) {
             return None;
         }
-        crate::workloads::run(self, workload, counts)
+        Some(crate::workloads::run(self, workload, counts))
     }
 }

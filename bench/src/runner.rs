@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::contender::{DynContender, Slot};
+use crate::contender::{DynContender, Info, Slot};
 use crate::report::Row;
 use crate::stats::Summary;
-use crate::workloads::{Counts, Workload};
+use crate::workloads::{Counts, Sample, Workload};
 
 /// Untimed pause between two runs, so the previous runtime's workers finish spinning and
 /// park before the next contender starts (on 2 cores, a spinning idle worker of one runtime
@@ -18,25 +18,30 @@ const SETTLE: Duration = Duration::from_millis(2);
 
 /// A run taking longer than this is a hang (a lost wakeup, a deadlock): the harness exits
 /// with an error naming it instead of waiting forever.
-const HANG_LIMIT: Duration = Duration::from_secs(120);
+pub(crate) const HANG_LIMIT: Duration = Duration::from_secs(120);
+
+/// A column of the table: its label, and the runtime (or child process) behind it.
+pub(crate) struct Column {
+    pub(crate) info: Info,
+    pub(crate) contender: Box<dyn DynContender>,
+}
 
 /// Watches the current run from another thread; see [`HANG_LIMIT`].
-struct HangWatch {
+pub(crate) struct HangWatch {
     current: Arc<Mutex<Option<(String, Instant)>>>,
 }
 
 impl HangWatch {
-    fn start() -> HangWatch {
+    /// Exits the process with code 3 when a run lasts longer than `limit`.
+    pub(crate) fn start(limit: Duration) -> HangWatch {
         let current: Arc<Mutex<Option<(String, Instant)>>> = Arc::default();
         let watched = Arc::clone(&current);
         thread::spawn(move || loop {
             thread::sleep(Duration::from_secs(1));
             let guard = watched.lock().unwrap_or_else(|e| e.into_inner());
             if let Some((what, since)) = &*guard {
-                if since.elapsed() > HANG_LIMIT {
-                    eprintln!(
-                        "\nwakewire-bench: {what} did not finish within {HANG_LIMIT:?}: hang"
-                    );
+                if since.elapsed() > limit {
+                    eprintln!("\nwakewire-bench: {what} did not finish within {limit:?}: hang");
                     std::process::exit(3);
                 }
             }
@@ -44,43 +49,49 @@ impl HangWatch {
         HangWatch { current }
     }
 
-    fn set(&self, what: Option<String>) {
+    pub(crate) fn set(&self, what: Option<String>) {
         *self.current.lock().unwrap_or_else(|e| e.into_inner()) =
             what.map(|what| (what, Instant::now()));
     }
 }
 
-/// Runs `workloads` on `contenders`: one unrecorded warm-up round, then `rounds` measured.
-/// Returns the rows (workload-major, contenders in list order) and the lines that have any.
+/// Runs `workloads` on `columns`: one unrecorded warm-up round, then `rounds` measured
+/// (fewer for the workloads that cap them). Returns the rows (workload-major, columns in
+/// list order within each slot) and the `(workload, slot)` lines that have any.
 pub(crate) fn run_all(
-    contenders: &[Box<dyn DynContender>],
+    columns: &[Column],
     workloads: &[Workload],
     counts: &Counts,
     rounds: usize,
+    hang_limit: Duration,
 ) -> (Vec<Row>, Vec<(&'static str, Slot)>) {
-    let watch = HangWatch::start();
+    let watch = HangWatch::start(hang_limit);
+    let mut slots: Vec<Slot> = Vec::new();
+    for column in columns {
+        if !slots.contains(&column.info.slot) {
+            slots.push(column.info.slot);
+        }
+    }
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     for &workload in workloads {
-        let ops = workload.ops(counts) as f64;
-        let mut samples: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
-        eprint!("{:<14}", workload.name());
+        let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); columns.len()];
+        eprint!("{:<20}", workload.name());
         for round in 0..=rounds.min(workload.max_rounds()) {
-            for (index, contender) in contenders.iter().enumerate() {
+            for (index, column) in columns.iter().enumerate() {
                 thread::sleep(SETTLE);
-                let info = contender.info();
+                let info = &column.info;
                 watch.set(Some(format!(
                     "{} on {} ({})",
                     workload.name(),
                     info.name,
                     info.slot
                 )));
-                let run = contender.run(workload, counts);
+                let sample = column.contender.run(workload, counts);
                 watch.set(None);
-                if let Some(elapsed) = run {
+                if let Some(sample) = sample {
                     if round > 0 {
-                        let ns_per_op = elapsed.as_nanos() as f64 / ops;
-                        samples[index].push(ns_per_op);
+                        samples[index].push(sample);
                     }
                 }
             }
@@ -88,21 +99,27 @@ pub(crate) fn run_all(
             let _ = std::io::stderr().flush();
         }
         eprintln!();
-        for slot in Slot::ALL {
+        let metrics = workload.kind().metrics().len();
+        for &slot in &slots {
             let before = rows.len();
-            for (index, contender) in contenders.iter().enumerate() {
-                let info = contender.info();
-                if info.slot != slot {
+            for (index, column) in columns.iter().enumerate() {
+                let info = &column.info;
+                if info.slot != slot || samples[index].is_empty() {
                     continue;
                 }
-                let Some(summary) = Summary::of(&samples[index]) else {
-                    continue;
-                };
+                let summaries: Option<Vec<Summary>> = (0..metrics)
+                    .map(|metric| {
+                        let values: Vec<f64> = samples[index].iter().map(|s| s[metric]).collect();
+                        Summary::of(&values)
+                    })
+                    .collect();
+                let Some(summaries) = summaries else { continue };
                 rows.push(Row {
                     workload: workload.name(),
+                    kind: workload.kind(),
                     slot,
                     contender: info.name,
-                    summary,
+                    metrics: summaries,
                     excluded: workload == Workload::YieldMany && info.repolls_in_place,
                 });
             }

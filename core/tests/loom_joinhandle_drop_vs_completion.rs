@@ -1,4 +1,4 @@
-//! A6: dropping a `JoinHandle` while its task completes on another thread drops the task's
+//! Dropping a `JoinHandle` while its task completes on another thread drops the task's
 //! output exactly once (and its future exactly once), with the same accounting when the
 //! handle is awaited, cancelled, or the task's `Runnable` is dropped by a shutdown.
 //!

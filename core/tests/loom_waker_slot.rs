@@ -1,4 +1,4 @@
-//! A7: loom model of `WakerSlot`'s register-then-check protocol.
+//! Loom model of `WakerSlot`'s register-then-check protocol.
 //!
 //! Run with `RUSTFLAGS="--cfg loom" cargo test -p wakewire-core --release --test loom_waker_slot`.
 #![cfg(loom)]

@@ -1,4 +1,4 @@
-//! `WakerSlot`: the latest waker wins, and a panicking waker leaves the slot usable (C7).
+//! `WakerSlot`: the latest waker wins, and a panicking waker leaves the slot usable.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;

@@ -1,4 +1,5 @@
-//! async-executor (smol's executor): an `Executor` run by 2 threads, and a `LocalExecutor`.
+//! async-executor (smol's executor): an `Executor` run by N threads (`--workers`, 2 by
+//! default), and a `LocalExecutor`.
 //! Native parts: its `Task`s, `async-channel` `bounded(1)` as the oneshot (the smol
 //! ecosystem has no dedicated oneshot) and `bounded(n)` as the mpsc, `blocking::unblock`
 //! for blocking jobs, async-io's sockets; `futures-timer` for sleeps (see
@@ -14,7 +15,7 @@ use std::thread::{self, JoinHandle};
 use async_executor::{Executor, LocalExecutor, Task};
 use futures_util::Stream;
 
-use crate::contender::{Contender, Info, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
+use crate::contender::{Contender, MpscReceiver, MpscSender, OneshotSender, Spawner};
 use crate::runtimes::async_io_parts::async_io_parts;
 use crate::workloads::Workload;
 
@@ -100,6 +101,12 @@ macro_rules! smol_parts {
 
         async_io_parts!();
 
+        type Tick = crate::runtimes::async_io_parts::TimerAt;
+
+        fn tick_at(&self, deadline: std::time::Instant) -> Self::Tick {
+            crate::runtimes::async_io_parts::TimerAt::new(deadline)
+        }
+
         // smol's users put hyper on async-io sockets with `smol-hyper`.
         fn serve_http(
             stream: Self::Stream,
@@ -134,7 +141,7 @@ impl Spawner for MultiSpawner {
     smol_parts!();
 }
 
-/// An `Executor` driven by 2 threads (`async_io::block_on(ex.run(stop))`, smol's pattern);
+/// An `Executor` driven by N threads (`async_io::block_on(ex.run(stop))`, smol's pattern);
 /// the harness thread only polls the root future.
 #[derive(Debug)]
 pub(crate) struct AsyncExecutorMulti {
@@ -144,10 +151,10 @@ pub(crate) struct AsyncExecutorMulti {
 }
 
 impl AsyncExecutorMulti {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(workers: usize) -> Self {
         let executor = Arc::new(Executor::new());
         let (stop, stopped) = async_channel::bounded::<()>(1);
-        let threads = (0..2)
+        let threads = (0..workers)
             .map(|i| {
                 let executor = Arc::clone(&executor);
                 let stopped = stopped.clone();
@@ -179,13 +186,8 @@ impl Drop for AsyncExecutorMulti {
 impl Contender for AsyncExecutorMulti {
     type Spawner = MultiSpawner;
 
-    fn info(&self) -> Info {
-        Info {
-            name: "async-executor",
-            slot: Slot::Multi,
-            setup: "async-executor `Executor` run by 2 threads",
-            repolls_in_place: false,
-        }
+    fn is_multi(&self) -> bool {
+        true
     }
 
     fn spawner(&self) -> MultiSpawner {
@@ -242,22 +244,18 @@ impl AsyncExecutorLocal {
 impl Contender for AsyncExecutorLocal {
     type Spawner = LocalSpawner;
 
-    fn info(&self) -> Info {
-        Info {
-            name: "async-executor",
-            slot: Slot::Single,
-            setup: "async-executor `LocalExecutor`",
-            repolls_in_place: false,
-        }
+    fn is_multi(&self) -> bool {
+        false
     }
 
     fn spawner(&self) -> LocalSpawner {
         LocalSpawner
     }
 
-    /// Its spawner lives in a thread-local of the harness thread: no remote spawns.
+    /// Its spawner lives in a thread-local of the harness thread: no remote spawns (and,
+    /// as for every peer, no Wakewire-only tracer rows).
     fn runs(&self, workload: Workload) -> bool {
-        workload != Workload::SpawnRemote
+        workload != Workload::SpawnRemote && !workload.is_tracer()
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {

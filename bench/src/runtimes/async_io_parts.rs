@@ -2,11 +2,34 @@
 //! comes with a timer or sockets of its own: `futures-timer`'s `Delay` (BENCHMARKS.md: async-io
 //! loses timers at ≥ 10k live ones) and async-io's `Async<TcpStream>` (smol's reactor).
 
+use std::future::Future;
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
 
-use async_io::Async;
+use async_io::{Async, Timer};
 
 use crate::util::loopback;
+
+/// async-io's `Timer` at a deadline, as a `Future<Output = ()>`: smol's interval timer,
+/// which the async-executor peer ticks with (few live timers, far from async-io's limit).
+#[derive(Debug)]
+pub(crate) struct TimerAt(Timer);
+
+impl TimerAt {
+    pub(crate) fn new(deadline: Instant) -> Self {
+        TimerAt(Timer::at(deadline))
+    }
+}
+
+impl Future for TimerAt {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.0).poll(cx).map(drop)
+    }
+}
 
 /// Binds a listener on 127.0.0.1.
 pub(crate) async fn bind() -> (Async<TcpListener>, SocketAddr) {

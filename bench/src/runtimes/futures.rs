@@ -1,4 +1,4 @@
-//! futures-executor: a `ThreadPool` of 2, and a `LocalPool`. Native parts: `RemoteHandle`
+//! futures-executor: a `ThreadPool` (`--workers`, 2 by default), and a `LocalPool`. Native parts: `RemoteHandle`
 //! join handles (`spawn_with_handle`), `futures-channel` oneshot and mpsc. futures has no
 //! blocking pool: blocking jobs run as `async { job() }` on a second, dedicated
 //! `ThreadPool` sized to the machine's cores, awaited through a `RemoteHandle`. It has no
@@ -16,7 +16,7 @@ use futures_util::task::{LocalSpawnExt, SpawnExt};
 
 use futures_util::{SinkExt, StreamExt};
 
-use crate::contender::{Contender, Info, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
+use crate::contender::{Contender, MpscReceiver, MpscSender, OneshotSender, Spawner};
 use crate::runtimes::async_io_parts::async_io_parts;
 use crate::util::Expect;
 use crate::workloads::Workload;
@@ -103,6 +103,12 @@ macro_rules! futures_parts {
 
         async_io_parts!();
 
+        type Tick = futures_timer::Delay;
+
+        fn tick_at(&self, deadline: std::time::Instant) -> futures_timer::Delay {
+            futures_timer::Delay::new(deadline.saturating_duration_since(std::time::Instant::now()))
+        }
+
         // futures has no hyper glue of its own: Wakewire's adapter, generic over
         // `futures-io` (async-io's sockets do `writev`).
         fn serve_http(
@@ -136,7 +142,7 @@ impl Spawner for ThreadPool {
     futures_parts!();
 }
 
-/// futures-executor `ThreadPool` with 2 threads; the harness thread runs the root future
+/// futures-executor `ThreadPool` with N threads; the harness thread runs the root future
 /// with `futures_executor::block_on`.
 #[derive(Debug)]
 pub(crate) struct FuturesThreadPool {
@@ -144,9 +150,9 @@ pub(crate) struct FuturesThreadPool {
 }
 
 impl FuturesThreadPool {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(workers: usize) -> Self {
         let pool = ThreadPool::builder()
-            .pool_size(2)
+            .pool_size(workers)
             .name_prefix("futures-pool-")
             .create()
             .expect("futures ThreadPool");
@@ -157,13 +163,8 @@ impl FuturesThreadPool {
 impl Contender for FuturesThreadPool {
     type Spawner = ThreadPool;
 
-    fn info(&self) -> Info {
-        Info {
-            name: "futures",
-            slot: Slot::Multi,
-            setup: "futures-executor `ThreadPool`, 2 threads",
-            repolls_in_place: true,
-        }
+    fn is_multi(&self) -> bool {
+        true
     }
 
     fn spawner(&self) -> ThreadPool {
@@ -231,22 +232,18 @@ impl FuturesLocalPool {
 impl Contender for FuturesLocalPool {
     type Spawner = LocalPoolSpawner;
 
-    fn info(&self) -> Info {
-        Info {
-            name: "futures",
-            slot: Slot::Single,
-            setup: "futures-executor `LocalPool`",
-            repolls_in_place: false,
-        }
+    fn is_multi(&self) -> bool {
+        false
     }
 
     fn spawner(&self) -> LocalPoolSpawner {
         LocalPoolSpawner
     }
 
-    /// Its spawner lives in a thread-local of the harness thread: no remote spawns.
+    /// Its spawner lives in a thread-local of the harness thread: no remote spawns (and,
+    /// as for every peer, no Wakewire-only tracer rows).
     fn runs(&self, workload: Workload) -> bool {
-        workload != Workload::SpawnRemote
+        workload != Workload::SpawnRemote && !workload.is_tracer()
     }
 
     fn block_on<F: Future>(&self, future: F) -> F::Output {

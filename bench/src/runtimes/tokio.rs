@@ -5,13 +5,13 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::{Builder, Handle, Runtime};
 use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
 
-use crate::contender::{Contender, Info, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
+use crate::contender::{Contender, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
 use crate::util::{loopback, Expect};
 
 impl<T: Send + 'static> MpscSender<T> for tokio::sync::mpsc::Sender<T> {
@@ -76,6 +76,12 @@ impl Spawner for Handle {
         tokio::time::sleep(duration)
     }
 
+    type Tick = tokio::time::Sleep;
+
+    fn tick_at(&self, deadline: Instant) -> tokio::time::Sleep {
+        tokio::time::sleep_until(deadline.into())
+    }
+
     fn unconstrained<F: Future + Send>(future: F) -> impl Future<Output = F::Output> + Send {
         tokio::task::unconstrained(future)
     }
@@ -122,7 +128,7 @@ impl Spawner for Handle {
     }
 }
 
-/// A tokio runtime: `multi_thread` with 2 workers, or `current_thread` (no `LocalSet`
+/// A tokio runtime: `multi_thread` (`--workers`, 2 by default), or `current_thread` (no `LocalSet`
 /// needed: every workload's tasks are `Send`).
 #[derive(Debug)]
 pub(crate) struct Tokio {
@@ -131,15 +137,15 @@ pub(crate) struct Tokio {
 }
 
 impl Tokio {
-    pub(crate) fn multi_thread() -> Self {
+    pub(crate) fn multi_thread(workers: usize) -> Self {
         let runtime = Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(workers)
             .enable_all()
             .build()
             .expect("tokio multi_thread runtime");
         Tokio {
             runtime,
-            slot: Slot::Multi,
+            slot: Slot::Multi(workers),
         }
     }
 
@@ -158,16 +164,8 @@ impl Tokio {
 impl Contender for Tokio {
     type Spawner = Handle;
 
-    fn info(&self) -> Info {
-        Info {
-            name: "tokio",
-            slot: self.slot,
-            setup: match self.slot {
-                Slot::Multi => "tokio `multi_thread`, 2 workers",
-                Slot::Single => "tokio `current_thread`",
-            },
-            repolls_in_place: false,
-        }
+    fn is_multi(&self) -> bool {
+        self.slot != Slot::Single
     }
 
     fn spawner(&self) -> Handle {

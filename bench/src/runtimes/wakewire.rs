@@ -9,12 +9,13 @@
 //! - **park** (column `wakewire-park`): the executor parks in a `TimerPark` stacked over a
 //!   `ReactorPark`, so its idle time turns the timer wheel and epoll; the pool's workers
 //!   share that one park through core's `SharedPark` (whichever worker is idle drives it).
-//!   Only the workloads with a reactor (`timers`, `tcp_echo`) run in this mode.
+//!   Only the workloads with a reactor (`timers`, `tcp_echo`, the lateness rows,
+//!   `memory_tcp`) run in this mode.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use wakewire_core::park::SharedPark;
 use wakewire_core::{BlockOn, JoinHandle, Park, Spawn};
@@ -25,7 +26,7 @@ use wakewire_reactor_channel::{mpsc, oneshot};
 use wakewire_reactor_mio::{Handle as NetHandle, Reactor, ReactorPark, TcpListener, TcpStream};
 use wakewire_reactor_timer::{Sleep, TimerHandle, TimerPark};
 
-use crate::contender::{Contender, Info, MpscReceiver, MpscSender, OneshotSender, Slot, Spawner};
+use crate::contender::{Contender, MpscReceiver, MpscSender, OneshotSender, Spawner};
 use crate::util::Expect;
 use crate::workloads::Workload;
 
@@ -99,6 +100,7 @@ impl<S: Spawn + Clone + Send + Sync + 'static> Spawner for WakewireSpawner<S> {
     type Tx<T: Send + 'static> = oneshot::Sender<T>;
     type Rx<T: Send + 'static> = Expect<oneshot::Receiver<T>>;
     type Sleep = Sleep;
+    type Tick = Sleep;
     type MpscTx<T: Send + 'static> = mpsc::Sender<T>;
     type MpscRx<T: Send + 'static> = mpsc::Receiver<T>;
     type Stream = TcpStream;
@@ -140,6 +142,10 @@ impl<S: Spawn + Clone + Send + Sync + 'static> Spawner for WakewireSpawner<S> {
         self.reactors.timer.sleep(duration)
     }
 
+    fn tick_at(&self, deadline: Instant) -> Sleep {
+        self.reactors.timer.sleep_until(deadline)
+    }
+
     fn mpsc<T: Send + 'static>(capacity: usize) -> (mpsc::Sender<T>, mpsc::Receiver<T>) {
         mpsc::bounded(capacity)
     }
@@ -177,7 +183,7 @@ impl<S: Spawn + Clone + Send + Sync + 'static> Spawner for WakewireSpawner<S> {
     }
 }
 
-/// The two integration modes, for the legend and for which workloads run.
+/// The two integration modes: which workloads run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Threads,
@@ -185,20 +191,21 @@ enum Mode {
 }
 
 impl Mode {
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Threads => "wakewire",
-            Mode::Parked => "wakewire-park",
-        }
-    }
-
-    /// The `park` mode only differs from the `thread` mode where a reactor is involved.
+    /// The `park` mode only differs from the `thread` mode where a reactor is involved;
+    /// the tracer's rows run in the `thread` mode only.
     fn runs(self, workload: Workload) -> bool {
-        self == Mode::Threads
-            || matches!(
+        match self {
+            Mode::Threads => true,
+            Mode::Parked => matches!(
                 workload,
-                Workload::Timers | Workload::TcpEcho | Workload::Http
-            )
+                Workload::Timers
+                    | Workload::TcpEcho
+                    | Workload::Http
+                    | Workload::BlockedNeighbor
+                    | Workload::AlwaysReady
+                    | Workload::MemoryTcp
+            ),
+        }
     }
 }
 
@@ -236,20 +243,12 @@ impl WakewireLocal<StackedPark> {
 impl<P: Park> Contender for WakewireLocal<P> {
     type Spawner = WakewireSpawner<LocalSpawner>;
 
-    fn info(&self) -> Info {
-        Info {
-            name: self.mode.name(),
-            slot: Slot::Single,
-            setup: match self.mode {
-                Mode::Threads => "wakewire `LocalExecutor`; timer and socket reactor on their own threads",
-                Mode::Parked => "wakewire `LocalExecutor` parked in `TimerPark<ReactorPark>` (its idle thread drives timer and epoll)",
-            },
-            repolls_in_place: false,
-        }
-    }
-
     fn runs(&self, workload: Workload) -> bool {
         self.mode.runs(workload)
+    }
+
+    fn is_multi(&self) -> bool {
+        false
     }
 
     fn spawner(&self) -> Self::Spawner {
@@ -264,8 +263,9 @@ impl<P: Park> Contender for WakewireLocal<P> {
     }
 }
 
-/// Wakewire's pool executor with 2 workers; the harness thread runs the root future with
-/// the pool's `block_on` (from outside the pool, like tokio's `Runtime::block_on`).
+/// Wakewire's pool executor (`--workers`, 2 by default); the harness thread runs the root
+/// future with the pool's `block_on` (from outside the pool, like tokio's
+/// `Runtime::block_on`).
 #[derive(Debug)]
 pub(crate) struct WakewirePool {
     pool: Pool,
@@ -273,24 +273,27 @@ pub(crate) struct WakewirePool {
     mode: Mode,
 }
 
-const WORKERS: usize = 2;
-
 impl WakewirePool {
+    /// The pool's builder for `workers` workers: where a variant of the pool (supervision,
+    /// say) sets its options.
+    fn builder(workers: usize) -> wakewire_executor_pool::PoolBuilder {
+        Pool::builder().workers(workers)
+    }
+
     /// Reactors on their own threads.
-    pub(crate) fn threads() -> Self {
+    pub(crate) fn threads(workers: usize) -> Self {
         WakewirePool {
-            pool: Pool::builder().workers(WORKERS).build(),
+            pool: Self::builder(workers).build(),
             reactors: Reactors::threads(),
             mode: Mode::Threads,
         }
     }
 
     /// Whichever worker is idle drives the one timer and socket reactor.
-    pub(crate) fn parked() -> Self {
+    pub(crate) fn parked(workers: usize) -> Self {
         let (park, reactors) = Reactors::stacked_park();
         let shared = SharedPark::new(park);
-        let pool = Pool::builder()
-            .workers(WORKERS)
+        let pool = Self::builder(workers)
             .park_with(move |_index| shared.worker())
             .build();
         WakewirePool {
@@ -304,24 +307,12 @@ impl WakewirePool {
 impl Contender for WakewirePool {
     type Spawner = WakewireSpawner<PoolSpawner>;
 
-    fn info(&self) -> Info {
-        Info {
-            name: self.mode.name(),
-            slot: Slot::Multi,
-            setup: match self.mode {
-                Mode::Threads => {
-                    "wakewire `Pool`, 2 workers; timer and socket reactor on their own threads"
-                }
-                Mode::Parked => {
-                    "wakewire `Pool`, 2 workers, each parked in its own `TimerPark<ReactorPark>`"
-                }
-            },
-            repolls_in_place: false,
-        }
-    }
-
     fn runs(&self, workload: Workload) -> bool {
         self.mode.runs(workload)
+    }
+
+    fn is_multi(&self) -> bool {
+        true
     }
 
     fn spawner(&self) -> Self::Spawner {

@@ -4,12 +4,12 @@
 //! runtime's sockets and hyper's I/O traits differs ([`Spawner::serve_http`]). The client
 //! is the same for everyone too, and outside every runtime: one OS thread per connection,
 //! blocking std sockets, keep-alive, each request written after the previous response was
-//! read in full (closed loop). Each request's latency is measured by its client thread.
+//! read in full (closed loop). Each request's latency is measured by its client thread;
+//! the run reports its wall time and the p99 of those latencies.
 
 use std::convert::Infallible;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{Request, Response};
 
-use crate::contender::{Contender, OneshotSender, Slot, Spawner};
+use crate::contender::{Contender, OneshotSender, Spawner};
 
 /// The response body of every request.
 const BODY: &[u8] = b"Hello, World!";
@@ -45,14 +45,13 @@ where
 
 /// One run: `connections` client threads each send `per_connection` requests on one
 /// kept-alive connection. Returns the wall time from starting the clients to the last
-/// response; records requests/s and the p99 latency for the footnote.
+/// response, and the p99 latency of one request.
 pub(crate) fn http<C: Contender>(
     contender: &C,
     connections: usize,
     per_connection: usize,
-) -> Duration {
+) -> (Duration, Duration) {
     let spawner = contender.spawner();
-    let info = contender.info();
     let (elapsed, mut latencies, clients) = contender.block_on(spawner.clone().spawn(async move {
         let (listener, addr) = spawner.bind().await;
         let start = Instant::now();
@@ -88,9 +87,7 @@ pub(crate) fn http<C: Contender>(
     );
     latencies.sort_unstable();
     let p99 = latencies[(latencies.len() * 99).div_ceil(100) - 1];
-    let per_second = latencies.len() as f64 / elapsed.as_secs_f64();
-    record(info.name, info.slot, per_second, p99);
-    elapsed
+    (elapsed, Duration::from_nanos(u64::from(p99)))
 }
 
 /// The fixed client: `requests` requests on one connection, each response checked;
@@ -136,53 +133,4 @@ fn client(addr: SocketAddr, requests: usize) -> Vec<u32> {
         latencies.push(u32::try_from(sent.elapsed().as_nanos()).unwrap_or(u32::MAX));
     }
     latencies
-}
-
-/// A contender's column: its name and slot.
-type Key = (&'static str, Slot);
-/// One run's requests per second and p99 latency in nanoseconds.
-type Measured = (f64, u32);
-
-/// What each run measured, per contender, the warm-up run first.
-static RECORDED: Mutex<Vec<(Key, Measured)>> = Mutex::new(Vec::new());
-
-fn record(name: &'static str, slot: Slot, per_second: f64, p99: u32) {
-    RECORDED
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(((name, slot), (per_second, p99)));
-}
-
-/// The footnote: median requests/s and median p99 latency of each contender's measured
-/// runs (the warm-up run left out), or `None` if `http` did not run.
-pub(crate) fn footnote() -> Option<String> {
-    let recorded = RECORDED.lock().unwrap_or_else(|e| e.into_inner());
-    // Per contender, in the order they first ran (a handful: a linear search is fine).
-    let mut runs: Vec<(Key, Vec<Measured>)> = Vec::new();
-    for &(key, measured) in recorded.iter() {
-        match runs.iter_mut().find(|(seen, _)| *seen == key) {
-            Some((_, list)) => list.push(measured),
-            None => runs.push((key, vec![measured])),
-        }
-    }
-    let mut parts = Vec::new();
-    for (key, list) in runs {
-        let mut measured = list[1..].to_vec(); // the first run is the warm-up
-        if measured.is_empty() {
-            continue;
-        }
-        measured.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let per_second = measured[measured.len() / 2].0;
-        let mut p99s: Vec<u32> = measured.iter().map(|m| m.1).collect();
-        p99s.sort_unstable();
-        let p99 = p99s[p99s.len() / 2];
-        parts.push(format!(
-            "{} ({}) {:.0} req/s, p99 {:.0} µs",
-            key.0,
-            key.1,
-            per_second,
-            f64::from(p99) / 1000.0
-        ));
-    }
-    (!parts.is_empty()).then(|| parts.join("; "))
 }

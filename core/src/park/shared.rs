@@ -103,6 +103,13 @@ impl<P: Park> SharedPark<P> {
         }
     }
 
+    /// The shared park's [context](Park::context): what every worker installs, and what a
+    /// thread that is not a worker (one blocked on a future of the same runtime) may enter
+    /// to see the same reactors as current.
+    pub fn context(&self) -> ParkContext {
+        self.shared.context.clone()
+    }
+
     /// How many workers are asleep on their own thread parkers, waiting for the driver to
     /// be released (for tests and diagnostics; a snapshot).
     pub fn waiting(&self) -> usize {

@@ -1,7 +1,8 @@
 //! [`Workers`]: a pool's threads and their job queue, and the loop each thread runs.
 //!
-//! One mutex guards the queue and the thread counts; one condvar wakes idle threads, one
-//! tells a waiting `shutdown_timeout` that a thread exited. Threads are started on demand
+//! One mutex guards the queue and the thread counts (but one: `finishing` is an atomic,
+//! so a thread that finished a job announces itself without taking the lock); one condvar
+//! wakes idle threads, one tells a waiting `shutdown_timeout` that a thread exited. Threads are started on demand
 //! and exit after `keep_alive` without work, so the pool shrinks back to zero threads when
 //! unused.
 //!
@@ -18,7 +19,7 @@ use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 use crate::job::{wake_future, QueuedJob};
-use crate::sync::{lock, thread, Arc, Condvar, Mutex, MutexGuard};
+use crate::sync::{lock, thread, Arc, AtomicUsize, Condvar, Mutex, MutexGuard, Ordering};
 
 /// What a [`BlockingPoolBuilder`](crate::BlockingPoolBuilder) configures.
 #[derive(Debug, Clone)]
@@ -40,8 +41,6 @@ pub(crate) struct State {
     notified: usize,
     /// Threads started but not yet looking at the queue.
     starting: usize,
-    /// Threads that finished a job and are waking its future; they look at the queue next.
-    finishing: usize,
     pub(crate) shutdown: bool,
     /// Threads ever started (for metrics and tests); also numbers their names.
     pub(crate) started: u64,
@@ -55,6 +54,11 @@ impl State {
 
 pub(crate) struct Workers {
     pub(crate) state: Mutex<State>,
+    /// Threads that finished a job and are waking its future; they look at the queue next.
+    /// Raised without the lock, before the job's outcome is published (so a task that
+    /// sees the outcome and submits its next job sees it raised); lowered under the lock,
+    /// by the thread itself, when it looks at the queue again.
+    finishing: AtomicUsize,
     work_available: Condvar,
     thread_exited: Condvar,
     pub(crate) config: Config,
@@ -69,10 +73,10 @@ impl Workers {
                 idle: 0,
                 notified: 0,
                 starting: 0,
-                finishing: 0,
                 shutdown: false,
                 started: 0,
             }),
+            finishing: AtomicUsize::new(0),
             work_available: Condvar::new(),
             thread_exited: Condvar::new(),
             config,
@@ -101,7 +105,8 @@ impl Workers {
             return;
         }
         state.queue.push_back(job);
-        if state.queue.len() <= state.notified + state.starting + state.finishing {
+        let finishing = workers.finishing.load(Ordering::SeqCst);
+        if state.queue.len() <= state.notified + state.starting + finishing {
             // Enough threads are already on their way to the queue.
         } else if state.idle > state.notified {
             state.notified += 1;
@@ -146,10 +151,12 @@ impl Workers {
                 // From before the outcome is visible until this thread looks at the queue
                 // again, it counts as on its way there: the task that sees the outcome may
                 // submit its next job at once, and that job is ours.
-                let waker = job.run(&mut || self.lock().finishing += 1);
+                let waker = job.run(&mut || {
+                    self.finishing.fetch_add(1, Ordering::SeqCst);
+                });
                 wake_future(waker);
                 state = self.lock();
-                state.finishing -= 1;
+                self.finishing.fetch_sub(1, Ordering::SeqCst);
                 continue;
             }
             if state.shutdown {

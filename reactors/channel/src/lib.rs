@@ -25,8 +25,9 @@
 //! A channel takes the wakers it needs out of its state while it holds its lock, and calls
 //! them only after releasing it; the wakers it replaces or forgets are dropped after
 //! releasing it too (dropping a task's last waker may free the task, whose futures call
-//! back into the same channel). A panicking waker never corrupts a channel or loses a
-//! value. Wakes follow the one policy of [`wakewire_core::waker::wake_all`]:
+//! back into the same channel). The oneshot has no lock: it takes a waker out with the
+//! atomic transition that hands it over, and calls or drops it once that transition is
+//! done. A panicking waker never corrupts a channel or loses a value. Wakes follow the one policy of [`wakewire_core::waker::wake_all`]:
 //!
 //! - Every waker of a batch is woken, even after one panicked (closing, `broadcast` and
 //!   `watch` sends, [`Notify::notify_waiters`]).
@@ -96,7 +97,8 @@
 //! assert_eq!(received, 100);
 //! ```
 #![doc(test(attr(deny(warnings))))]
-#![forbid(unsafe_code)]
+// The one exception, with its own `allow`: the lock-free protocol of `oneshot::raw`.
+#![deny(unsafe_code)]
 
 pub mod broadcast;
 pub mod mpsc;

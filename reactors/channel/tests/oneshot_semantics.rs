@@ -1,13 +1,19 @@
-//! oneshot: delivery, closing from either side, `closed()`, and a ping-pong between tasks.
+//! oneshot: delivery, closing from either side, `closed()`, hand-offs between threads (the
+//! ones Miri checks for data races in the lock-free protocol), and a ping-pong between
+//! tasks.
 #![cfg(not(loom))]
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::task::Poll;
+use std::thread;
+use std::time::Duration;
 
 use wakewire_core::future::yield_now;
 use wakewire_core::spawn::LocalBoxFuture;
 use wakewire_core::waker::counting_waker;
 use wakewire_reactor_channel::{oneshot, RecvError, SendError, TryRecvError};
-use wakewire_test_util::{poll_once, LocalTasks};
+use wakewire_test_util::{poll_once, scaled, watchdog, LocalTasks};
 
 #[test]
 fn send_wakes_pending_receiver_once_and_delivers() {
@@ -73,6 +79,64 @@ fn closed_future_is_woken_by_receiver_drop() {
     drop(rx);
     assert_eq!(counter.wakes(), 1);
     assert_eq!(poll_once(&mut closed, &waker), Poll::Ready(()));
+}
+
+/// Rounds of the cross-thread tests: few under Miri, which runs them ~1000x slower.
+fn rounds() -> usize {
+    if cfg!(miri) {
+        8
+    } else {
+        scaled(500)
+    }
+}
+
+#[test]
+fn values_cross_threads_while_the_receiver_waits() {
+    let _watchdog = watchdog("oneshot values across threads", Duration::from_secs(60));
+    for round in 0..rounds() {
+        let (tx, rx) = oneshot::channel();
+        let sender = thread::spawn(move || tx.send(vec![round; 3]).unwrap());
+        assert_eq!(wakewire_core::block_on(rx), Ok(vec![round; 3]));
+        sender.join().unwrap();
+    }
+}
+
+#[test]
+fn every_value_is_dropped_once_whoever_goes_first() {
+    let _watchdog = watchdog("oneshot drops across threads", Duration::from_secs(60));
+    struct Counted(Arc<AtomicUsize>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    let rounds = rounds();
+    for round in 0..rounds {
+        let (tx, mut rx) = oneshot::channel();
+        let value = Counted(drops.clone());
+        // The sender sends, the receiver polls once and goes away, on two threads.
+        let sender = thread::spawn(move || drop(tx.send(value)));
+        let (waker, _) = counting_waker();
+        if round % 2 == 0 {
+            let _ = poll_once(&mut rx, &waker);
+        }
+        drop(rx);
+        sender.join().unwrap();
+        assert_eq!(drops.load(Ordering::SeqCst), round + 1, "round {round}");
+    }
+}
+
+#[test]
+fn closed_wakes_a_sender_on_another_thread() {
+    let _watchdog = watchdog("oneshot closed() across threads", Duration::from_secs(60));
+    for _ in 0..rounds() {
+        let (mut tx, rx) = oneshot::channel::<u8>();
+        let receiver = thread::spawn(move || drop(rx));
+        wakewire_core::block_on(tx.closed());
+        assert!(tx.is_closed());
+        receiver.join().unwrap();
+    }
 }
 
 /// Two tasks bounce a counter through a fresh oneshot pair per hop.

@@ -13,8 +13,15 @@
 //!                                        └─(4) Receiver dropped: the value is dropped
 //! ```
 //!
-//! Each transition wakes the other side's [`WakerSlot`]: (1) and (3) wake the receiver,
-//! (4) wakes a sender waiting in [`Sender::closed`].
+//! Each transition wakes the other side: (1) and (3) wake the receiver, (4) wakes a sender
+//! waiting in [`Sender::closed`].
+//!
+//! There is no lock: each transition is one atomic operation on a state word, and each
+//! side's waker is handed over through that word (the `raw` module below holds the
+//! protocol, the crate's only `unsafe` code, checked by loom models and Miri). A receive
+//! that waits, the send that wakes it and the receive that returns the value cost two
+//! atomic read-modify-writes on that word, besides the shared allocation's reference
+//! counts.
 //!
 //! ```
 //! use wakewire_reactor_channel::oneshot;
@@ -24,55 +31,28 @@
 //! assert_eq!(wakewire_core::block_on(rx), Ok("done"));
 //! ```
 
+mod raw;
+
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use wakewire_core::waker::WakerSlot;
-
 use crate::error::{RecvError, SendError, TryRecvError};
-use crate::sync::{lock, Arc, Mutex};
 use crate::wake::{wake, OnPanic};
+
+use self::raw::{RxSide, TxSide};
 
 /// Creates a oneshot channel.
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
-    let inner = Arc::new(Channel {
-        state: Mutex::new(State {
-            value: None,
-            sender_gone: false,
-            receiver_gone: false,
-        }),
-        receiver_waker: WakerSlot::new(),
-        sender_waker: WakerSlot::new(),
-    });
-    (
-        Sender {
-            inner: Some(inner.clone()),
-        },
-        Receiver { inner, done: false },
-    )
-}
-
-/// The state a oneshot's two halves share: the value's cell and each side's waker.
-struct Channel<T> {
-    state: Mutex<State<T>>,
-    /// Woken by (1) and (3).
-    receiver_waker: WakerSlot,
-    /// Woken by (4).
-    sender_waker: WakerSlot,
-}
-
-struct State<T> {
-    value: Option<T>,
-    sender_gone: bool,
-    receiver_gone: bool,
+    let (tx, rx) = raw::pair();
+    (Sender { side: tx }, Receiver { side: rx })
 }
 
 /// Sends the one value of a [`oneshot`](self) channel.
 pub struct Sender<T> {
-    /// `None` once `send` consumed it, so `Drop` does nothing more.
-    inner: Option<Arc<Channel<T>>>,
+    /// Dropping it without sending is transition (3).
+    side: TxSide<T>,
 }
 
 impl<T> Sender<T> {
@@ -85,26 +65,15 @@ impl<T> Sender<T> {
     /// # Panics
     ///
     /// Propagates a panic of the receiver's waker; the value was delivered all the same.
-    pub fn send(mut self, value: T) -> Result<(), SendError<T>> {
-        let inner = self
-            .inner
-            .take()
-            .expect("a Sender is only consumed by send");
-        {
-            let mut state = lock(&inner.state);
-            state.sender_gone = true;
-            if state.receiver_gone {
-                return Err(SendError(value));
-            }
-            state.value = Some(value);
-        }
-        wake(OnPanic::Resume, inner.receiver_waker.take());
+    pub fn send(self, value: T) -> Result<(), SendError<T>> {
+        let receiver = self.side.send(value).map_err(SendError)?;
+        wake(OnPanic::Resume, receiver);
         Ok(())
     }
 
     /// Whether the receiver was dropped or closed (a send would fail).
     pub fn is_closed(&self) -> bool {
-        lock(&self.inner().state).receiver_gone
+        self.side.is_closed()
     }
 
     /// Waits until the receiver is dropped or closed: lets a producer stop working on a
@@ -114,33 +83,13 @@ impl<T> Sender<T> {
     }
 
     /// Polls for the receiver going away: the building block of [`closed`](Self::closed).
+    ///
+    /// # Wakeups
+    ///
+    /// While the receiver is there, the latest poll's waker is stored; dropping or
+    /// closing the receiver wakes it.
     pub fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        let inner = self.inner();
-        // Register, then check: a drop between the two is seen by the check.
-        inner.sender_waker.register(cx.waker());
-        if lock(&inner.state).receiver_gone {
-            inner.sender_waker.take();
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    }
-
-    fn inner(&self) -> &Channel<T> {
-        self.inner
-            .as_ref()
-            .expect("a Sender is only consumed by send")
-    }
-}
-
-impl<T> Drop for Sender<T> {
-    /// (3) Tells the receiver no value will come.
-    fn drop(&mut self) {
-        if let Some(inner) = self.inner.take() {
-            lock(&inner.state).sender_gone = true;
-            // A destructor: a panic of the receiver's waker is disposed of.
-            wake(OnPanic::Dispose, inner.receiver_waker.take());
-        }
+        self.side.poll_closed(cx.waker())
     }
 }
 
@@ -199,8 +148,8 @@ impl<T> fmt::Debug for Closed<'_, T> {
 /// Once it returned `Ready`, further polls return `Ready(Err(RecvError))` at once: there is
 /// never a second value.
 pub struct Receiver<T> {
-    inner: Arc<Channel<T>>,
-    done: bool,
+    /// Dropping it is transition (4).
+    side: RxSide<T>,
 }
 
 impl<T> Receiver<T> {
@@ -212,22 +161,7 @@ impl<T> Receiver<T> {
     /// is gone without sending, the receiver was closed without a value, or the value was
     /// already taken.
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        if self.done {
-            return Err(TryRecvError::Closed);
-        }
-        let mut state = lock(&self.inner.state);
-        match state.value.take() {
-            Some(value) => {
-                self.done = true;
-                Ok(value)
-            }
-            // Closed by either side: no value can arrive any more.
-            None if state.sender_gone || state.receiver_gone => {
-                self.done = true;
-                Err(TryRecvError::Closed)
-            }
-            None => Err(TryRecvError::Empty),
-        }
+        self.side.try_recv()
     }
 
     /// Refuses the value: a later `send` fails and hands it back. A value sent before can
@@ -237,8 +171,7 @@ impl<T> Receiver<T> {
     ///
     /// Propagates a panic of the waker of a sender waiting in [`Sender::closed`].
     pub fn close(&mut self) {
-        lock(&self.inner.state).receiver_gone = true;
-        wake(OnPanic::Resume, self.inner.sender_waker.take());
+        wake(OnPanic::Resume, self.side.close());
     }
 }
 
@@ -246,45 +179,14 @@ impl<T> Future for Receiver<T> {
     type Output = Result<T, RecvError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        // Fast path: the value (or the sender's end) is already there.
-        match this.try_recv() {
-            Ok(value) => return Poll::Ready(Ok(value)),
-            Err(TryRecvError::Closed) => return Poll::Ready(Err(RecvError)),
-            Err(TryRecvError::Empty) => {}
-        }
-        // Register, then check again: a send between the two is seen by the check.
-        this.inner.receiver_waker.register(cx.waker());
-        let result = match this.try_recv() {
-            Ok(value) => Ok(value),
-            Err(TryRecvError::Closed) => Err(RecvError),
-            Err(TryRecvError::Empty) => return Poll::Pending,
-        };
-        // Not needed any more: do not keep the task's waker alive.
-        this.inner.receiver_waker.take();
-        Poll::Ready(result)
-    }
-}
-
-impl<T> Drop for Receiver<T> {
-    /// (4) Refuses the value; one already sent is dropped here, outside the lock.
-    fn drop(&mut self) {
-        let value = {
-            let mut state = lock(&self.inner.state);
-            state.receiver_gone = true;
-            state.value.take()
-        };
-        drop(self.inner.receiver_waker.take());
-        drop(value);
-        // A destructor: a panic of the sender's waker is disposed of.
-        wake(OnPanic::Dispose, self.inner.sender_waker.take());
+        self.get_mut().side.poll(cx.waker())
     }
 }
 
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("oneshot::Receiver")
-            .field("done", &self.done)
+            .field("done", &self.side.is_done())
             .finish()
     }
 }
