@@ -34,6 +34,7 @@ pub struct Matrix {
     executors: Vec<ExecutorEntry>,
     reactors: Vec<ReactorEntry>,
     contract: bool,
+    limit: Option<std::time::Duration>,
 }
 
 impl Matrix {
@@ -48,6 +49,7 @@ impl Matrix {
             executors,
             reactors,
             contract: true,
+            limit: None,
         }
     }
 
@@ -66,6 +68,13 @@ impl Matrix {
     /// Leaves the contract column out (when checking a reactor, say).
     pub fn without_contract(mut self) -> Self {
         self.contract = false;
+        self
+    }
+
+    /// How long one scenario may run before its cell is reported as hung (default: the
+    /// `WAKEWIRE_MATRIX_SCENARIO_SECS` environment variable, or 10 s).
+    pub fn with_scenario_limit(mut self, limit: std::time::Duration) -> Self {
+        self.limit = Some(limit);
         self
     }
 
@@ -109,7 +118,7 @@ impl Matrix {
             .filter(|(executor, column)| filter.selects(executor.name(), column))
             .collect();
         let total = cells.len();
-        let limit = scenario_limit();
+        let limit = self.limit.unwrap_or_else(scenario_limit);
         let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
         let results: Mutex<Vec<Option<CellReport>>> = Mutex::new(vec![None; total]);
