@@ -16,7 +16,8 @@
 //! | [`join_set`] | [`JoinSet`]: tasks awaited in completion order, cancelled together on drop | this crate | user code |
 //! | [`task`] | [`task::spawn`], [`task::Runnable`]: the task cell behind every handle; [`LiveTasks`](task::LiveTasks), [`RunQueue`](task::RunQueue): what an adapter needs to run our tasks on a foreign executor | this crate | executors, adapters |
 //! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits; [`SharedPark`]: one park driven by whichever worker is idle; [`ParkContext`](park::ParkContext): the reactors a park makes current; [`BoxPark`](park::BoxPark): any park, type-erased | parkers, reactors | executors |
-//! | [`blocked`] | [`BlockedPoll`]: the report of a poll that held its thread too long | this crate | executors, user hooks |
+//! | [`blocked`] | [`BlockedPoll`]: the report of a poll that held its thread too long; [`BlockedPollWatch`](blocked::BlockedPollWatch): the threshold and hook that give it | this crate | executors, user hooks |
+//! | [`registry`] | [`TaskRegistry`](registry::TaskRegistry): the live tasks no queue holds, for shutdown to find | this crate | executors |
 //! | [`enter`] | the guard that turns a nested `block_on` into a clear panic | this crate | executors |
 //! | [`panic`](mod@panic) | [`payload_message`](crate::panic::payload_message), [`drop_payload`](crate::panic::drop_payload): a caught panic's message; disposing of it without a second unwind | this crate | executors, the blocking reactor |
 //! | [`waker`] | [`WakerSlot`](waker::WakerSlot), [`wake_all`](waker::wake_all) (the one policy for panicking wakers), a no-op waker and a counting waker | this crate | reactors, executors, tests |
@@ -59,6 +60,7 @@ pub mod join;
 pub mod join_set;
 pub mod panic;
 pub mod park;
+pub mod registry;
 pub mod spawn;
 mod sync;
 pub mod task;

@@ -63,3 +63,47 @@ pub fn counting_waker() -> (Waker, WakeCounter) {
     });
     (Waker::from(inner.clone()), WakeCounter { inner })
 }
+
+/// [`counting_waker`] for loom models: the count is one of loom's atomics, so a model sees
+/// every wake as an event of its own (std's atomics are invisible to loom: a model could
+/// neither order a wake against its other events nor notice a racy count). Only under
+/// `RUSTFLAGS="--cfg loom"`, and only inside `loom::model`.
+#[cfg(loom)]
+pub fn loom_counting_waker() -> (Waker, LoomWakeCounter) {
+    let inner = Arc::new(LoomCountingWake {
+        wakes: loom::sync::atomic::AtomicUsize::new(0),
+    });
+    (Waker::from(inner.clone()), LoomWakeCounter { inner })
+}
+
+/// The counter of a [`loom_counting_waker`].
+#[cfg(loom)]
+#[derive(Debug, Clone)]
+pub struct LoomWakeCounter {
+    inner: Arc<LoomCountingWake>,
+}
+
+#[cfg(loom)]
+#[derive(Debug)]
+struct LoomCountingWake {
+    wakes: loom::sync::atomic::AtomicUsize,
+}
+
+#[cfg(loom)]
+impl Wake for LoomCountingWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.wakes.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[cfg(loom)]
+impl LoomWakeCounter {
+    /// How many times any clone of the waker has been woken.
+    pub fn wakes(&self) -> usize {
+        self.inner.wakes.load(Ordering::SeqCst)
+    }
+}

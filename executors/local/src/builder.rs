@@ -5,13 +5,12 @@ use std::time::Duration;
 
 use wakewire_core::{BlockedPoll, Park, ThreadParker};
 
-use crate::executor::LocalExecutor;
+use crate::executor::{LocalExecutor, LocalWatch};
 
 /// Configures a [`LocalExecutor`].
 ///
 /// ```
 /// use std::time::Duration;
-/// use wakewire_core::{BlockOn, Spawn};
 /// use wakewire_executor_local::LocalExecutor;
 ///
 /// let ex = LocalExecutor::builder()
@@ -23,45 +22,15 @@ use crate::executor::LocalExecutor;
 /// ```
 pub struct LocalBuilder<P = ThreadParker> {
     park: P,
-    watch: BlockedWatch,
+    watch: LocalWatch,
 }
 
-/// Receives blocked-poll reports on the executor's thread.
-type BlockedHook = Box<dyn Fn(&BlockedPoll)>;
-
-/// The blocked-poll threshold and hook; polls are only timed when a threshold is set.
-#[derive(Default)]
-pub(crate) struct BlockedWatch {
-    pub(crate) threshold: Option<Duration>,
-    hook: Option<BlockedHook>,
-}
-
-impl BlockedWatch {
-    /// Reports a poll that ran for `report.duration`, if that is over the threshold.
-    pub(crate) fn check(&self, report: BlockedPoll) -> bool {
-        match self.threshold {
-            Some(threshold) if report.duration >= threshold => {
-                tracing::warn!(
-                    task = report.task.as_u64(),
-                    duration_us = report.duration.as_micros() as u64,
-                    "a poll blocked the local executor's thread; move CPU-heavy or blocking \
-                     work to spawn_blocking"
-                );
-                if let Some(hook) = &self.hook {
-                    hook(&report);
-                }
-                true
-            }
-            _ => false,
-        }
-    }
-}
-
-impl LocalBuilder<ThreadParker> {
-    pub(crate) fn new() -> Self {
+impl LocalExecutor<ThreadParker> {
+    /// Configures an executor: its park, and a report for polls that block the thread.
+    pub fn builder() -> LocalBuilder {
         LocalBuilder {
             park: ThreadParker::new(),
-            watch: BlockedWatch::default(),
+            watch: LocalWatch::new(),
         }
     }
 }
@@ -76,25 +45,27 @@ impl<P: Park> LocalBuilder<P> {
         }
     }
 
-    /// Reports every task poll that runs for `threshold` or longer (off by default).
+    /// Reports every task poll that runs for `threshold` or longer (off by default;
+    /// `Duration::ZERO` reports every poll).
     ///
     /// Reports go to a `tracing` warning and to the hook set with
     /// [`on_blocked_poll`](Self::on_blocked_poll). Timing costs two clock reads per poll,
     /// so it is only done when a threshold is set.
     pub fn blocked_poll_threshold(mut self, threshold: Duration) -> Self {
-        self.watch.threshold = Some(threshold);
+        self.watch.set_threshold(threshold);
         self
     }
 
-    /// Calls `hook` on the executor's thread, after the slow poll, for every
-    /// [`BlockedPoll`] report. Needs a threshold to have any effect.
+    /// Calls `hook` on the executor's thread for every [`BlockedPoll`] report, after the
+    /// slow poll returned. Needs a threshold to have any effect.
     ///
     /// # Panics
     ///
     /// A panic in `hook` propagates to the caller of `block_on` (or `try_tick`,
-    /// `run_until_stalled`); the task that was polled is not affected.
+    /// `run_until_stalled`). The hook runs outside the task whose poll it reports, so that
+    /// task is not affected: it keeps its output, and the executor stays usable.
     pub fn on_blocked_poll(mut self, hook: impl Fn(&BlockedPoll) + 'static) -> Self {
-        self.watch.hook = Some(Box::new(hook));
+        self.watch.set_hook(Box::new(hook));
         self
     }
 
@@ -107,7 +78,7 @@ impl<P: Park> LocalBuilder<P> {
 impl<P> fmt::Debug for LocalBuilder<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LocalBuilder")
-            .field("blocked_poll_threshold", &self.watch.threshold)
+            .field("watch", &self.watch)
             .finish_non_exhaustive()
     }
 }

@@ -6,39 +6,48 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use std::time::{Duration, Instant};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
 
+use wakewire_core::block_on::WakeFlag;
+use wakewire_core::blocked::BlockedPollWatch;
 use wakewire_core::enter::{enter, EnterGuard};
+use wakewire_core::park::{AnyUnpark, ContextGuard, ParkContext};
 use wakewire_core::{
     BlockOn, BlockedPoll, JoinHandle, LocalSpawn, Park, Spawn, SpawnError, ThreadParker, Unpark,
 };
 
-use crate::builder::{BlockedWatch, LocalBuilder};
-use crate::shared::Shared;
+use crate::ready_queue::ReadyQueue;
 use crate::spawner::{LocalSpawner, Spawner};
-use crate::sync::{AtomicBool, Ordering};
 
 /// How many tasks run between two looks at the `block_on` future (and two non-blocking
 /// turns of the park), so neither a busy queue nor the main future starves the other.
 const BATCH: usize = 61;
 
+/// The blocked-poll watch of a local executor: its hook runs on the executor's thread, so
+/// it need not be `Send`.
+pub(crate) type LocalWatch = BlockedPollWatch<Box<dyn Fn(&BlockedPoll)>>;
+
 /// A single-threaded executor: every task is polled on the thread that created it.
 ///
-/// It runs `!Send` futures ([`spawn_local`](LocalSpawn::spawn_local)) as well as `Send` ones,
-/// and is driven by [`block_on`](BlockOn::block_on) or by hand with
+/// It runs `!Send` futures ([`spawn_local`](Self::spawn_local)) as well as `Send` ones
+/// ([`spawn`](Self::spawn)), and is driven by [`block_on`](Self::block_on) or by hand with
 /// [`try_tick`](Self::try_tick) and [`run_until_stalled`](Self::run_until_stalled). While
 /// nothing is ready it waits in its [`Park`] — a plain [`ThreadParker`] by default, or a
-/// reactor's park so the idle thread turns the reactor.
+/// reactor's park so the idle thread turns the reactor. While it runs tasks, the park's
+/// [context](Park::context) is current on the thread, so a reactor's free constructors
+/// (`sleep`, `TcpStream::connect`) called from tasks use the reactor the executor drives.
 ///
 /// Wakers may be woken from any thread. Futures are always dropped on this thread: when a
 /// task finishes, is cancelled, or when the executor is dropped.
+///
+/// The methods are inherent, so the common case needs no trait import; the executor also
+/// implements [`Spawn`], [`LocalSpawn`] and [`BlockOn`] for code generic over executors.
 ///
 /// # Examples
 ///
 /// ```
 /// use std::rc::Rc;
-/// use wakewire_core::{BlockOn, LocalSpawn};
 /// use wakewire_executor_local::LocalExecutor;
 ///
 /// let ex = LocalExecutor::new();
@@ -52,14 +61,16 @@ const BATCH: usize = 61;
 ///
 /// # Dropping the executor
 ///
-/// Drops the future of every task that has not finished (each exactly once), then refuses
-/// further spawns through its handles with [`SpawnError`]. Awaiting the handle of a task
-/// dropped this way gives a cancellation error.
+/// Drops the future of every task that has not finished (each exactly once), on the
+/// dropping thread and outside any run loop (a destructor may itself block on another
+/// executor), then refuses further spawns through its handles with [`SpawnError`].
+/// Awaiting the handle of a task dropped this way gives a cancellation error.
 pub struct LocalExecutor<P: Park = ThreadParker> {
-    shared: Arc<Shared>,
+    queue: Arc<ReadyQueue>,
     park: RefCell<P>,
+    context: ParkContext,
     polls: Cell<u64>,
-    watch: BlockedWatch,
+    watch: LocalWatch,
     blocked_polls: Cell<u64>,
     /// Polls happen on the creating thread only.
     _not_send: PhantomData<*const ()>,
@@ -75,7 +86,8 @@ pub struct LocalMetrics {
     pub polls: u64,
     /// Tasks waiting in the run queue.
     pub queued: usize,
-    /// Polls reported as blocking (see [`LocalBuilder::blocked_poll_threshold`]).
+    /// Polls reported as blocking (see
+    /// [`LocalBuilder::blocked_poll_threshold`](crate::LocalBuilder::blocked_poll_threshold)).
     pub blocked_polls: u64,
 }
 
@@ -83,11 +95,6 @@ impl LocalExecutor<ThreadParker> {
     /// Creates an executor that blocks its thread when idle.
     pub fn new() -> Self {
         LocalExecutor::with_park(ThreadParker::new())
-    }
-
-    /// Configures an executor: its park, and a report for polls that block the thread.
-    pub fn builder() -> LocalBuilder {
-        LocalBuilder::new()
     }
 }
 
@@ -103,13 +110,13 @@ impl<P: Park> LocalExecutor<P> {
     /// `park` is usually a reactor's park (turning its event loop while the executor has
     /// nothing to run), possibly stacked over other parks.
     pub fn with_park(park: P) -> Self {
-        LocalExecutor::from_parts(park, BlockedWatch::default())
+        LocalExecutor::from_parts(park, LocalWatch::new())
     }
 
-    pub(crate) fn from_parts(park: P, watch: BlockedWatch) -> Self {
-        let unpark = park.unparker();
+    pub(crate) fn from_parts(park: P, watch: LocalWatch) -> Self {
         LocalExecutor {
-            shared: Arc::new(Shared::new(Box::new(move || unpark.unpark()))),
+            queue: Arc::new(ReadyQueue::new(AnyUnpark::new(park.unparker()))),
+            context: park.context(),
             park: RefCell::new(park),
             polls: Cell::new(0),
             watch,
@@ -118,24 +125,95 @@ impl<P: Park> LocalExecutor<P> {
         }
     }
 
+    /// Starts running a `Send` future on this executor and returns a handle to its output.
+    /// Dropping the handle detaches the task.
+    ///
+    /// # Errors
+    ///
+    /// Never while the executor exists; the `Result` is the one of [`Spawn`] and of the
+    /// executor's handles, which return [`SpawnError`] once it is dropped.
+    pub fn spawn<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.queue.spawn(future)
+    }
+
+    /// Starts running a future that may be `!Send` on this executor and returns a handle to
+    /// its output. Dropping the handle detaches the task.
+    ///
+    /// # Errors
+    ///
+    /// Never while the executor exists; the `Result` is the one of [`Spawn`] and of the
+    /// executor's handles, which return [`SpawnError`] once it is dropped.
+    pub fn spawn_local<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.queue.spawn_local(future)
+    }
+
+    /// Runs `future` to completion on this thread, polling this executor's tasks while it
+    /// waits and parking when nothing is ready.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the thread is already running an executor (nested `block_on`, or
+    /// `block_on` inside a task), and if the park fails (a reactor's event source broke):
+    /// the future could then never be woken. A panic of the blocked-poll hook propagates
+    /// (see [`LocalBuilder::on_blocked_poll`](crate::LocalBuilder::on_blocked_poll)).
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _running = self.enter();
+        let main = WakeFlag::new(MainUnpark(Arc::clone(&self.queue)));
+        let waker = Waker::from(Arc::clone(&main));
+        let mut cx = Context::from_waker(&waker);
+        let mut future = pin!(future);
+        loop {
+            self.queue.sleep.begin_turn();
+            if main.take() {
+                if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                    return output;
+                }
+            }
+            let mut ran = 0;
+            while ran < BATCH && self.run_one() {
+                ran += 1;
+            }
+            let idle = if ran == BATCH {
+                // Busy: turn executor-driven reactors without blocking, then go on.
+                Some(Duration::ZERO)
+            } else if self.queue.sleep.try_sleep() {
+                None
+            } else {
+                continue;
+            };
+            if let Err(err) = self.turn_park(idle) {
+                panic!("LocalExecutor: parking failed, nothing could wake this thread: {err}");
+            }
+        }
+    }
+
     /// A `Send + Sync` handle that spawns `Send` futures onto this executor from any thread.
     pub fn spawner(&self) -> Spawner {
-        Spawner::new(Arc::clone(&self.shared))
+        Spawner::new(Arc::clone(&self.queue))
     }
 
     /// A handle that spawns `!Send` futures onto this executor; tasks can hold one to
     /// spawn more.
     pub fn local_spawner(&self) -> LocalSpawner {
-        LocalSpawner::new(Arc::clone(&self.shared))
+        LocalSpawner::new(Arc::clone(&self.queue))
     }
 
     /// Polls one queued task, if there is one. Returns whether a task was polled.
     ///
     /// # Panics
     ///
-    /// Panics if the thread is already running an executor (a `try_tick` from inside a task).
+    /// Panics if the thread is already running an executor (a `try_tick` from inside a
+    /// task). A panic of the blocked-poll hook propagates.
     pub fn try_tick(&self) -> bool {
-        let _enter = enter_or_panic();
+        let _running = self.enter();
         self.run_one()
     }
 
@@ -146,18 +224,19 @@ impl<P: Park> LocalExecutor<P> {
     ///
     /// # Panics
     ///
-    /// Panics if the thread is already running an executor.
+    /// Panics if the thread is already running an executor. A panic of the blocked-poll
+    /// hook propagates.
     ///
     /// An error from the park (a reactor failing to poll its events) is ignored here; it
-    /// surfaces from [`block_on`](BlockOn::block_on).
+    /// surfaces from [`block_on`](Self::block_on).
     pub fn run_until_stalled(&self) -> u64 {
-        let _enter = enter_or_panic();
+        let _running = self.enter();
         let start = self.polls.get();
         loop {
             while self.run_one() {}
             // Give executor-driven reactors a chance to wake tasks whose events are ready.
             let _ = self.turn_park(Some(Duration::ZERO));
-            if self.shared.queue.is_empty() {
+            if self.queue.tasks.is_empty() {
                 return self.polls.get() - start;
             }
         }
@@ -166,27 +245,31 @@ impl<P: Park> LocalExecutor<P> {
     /// The executor's counters.
     pub fn metrics(&self) -> LocalMetrics {
         LocalMetrics {
-            live_tasks: self.shared.live_tasks(),
+            live_tasks: self.queue.live_tasks(),
             polls: self.polls.get(),
-            queued: self.shared.queue.len(),
+            queued: self.queue.tasks.len(),
             blocked_polls: self.blocked_polls.get(),
         }
     }
 
+    /// Marks the thread as running this executor, with the park's context current, until
+    /// the guards are dropped (the context first: a tuple drops its fields in order).
+    fn enter(&self) -> (ContextGuard, EnterGuard) {
+        let entered = enter().unwrap_or_else(|err| panic!("{err}"));
+        (self.context.enter(), entered)
+    }
+
     fn run_one(&self) -> bool {
-        let Ok(runnable) = self.shared.queue.pop() else {
+        let Ok(runnable) = self.queue.tasks.pop() else {
             return false;
         };
         self.polls.set(self.polls.get() + 1);
-        if self.watch.threshold.is_none() {
-            runnable.run();
-        } else {
-            let task = runnable.id();
-            let start = Instant::now();
-            runnable.run();
-            if self.watch.check(BlockedPoll::new(task, start.elapsed(), 0)) {
-                self.blocked_polls.set(self.blocked_polls.get() + 1);
-            }
+        let (_, blocked) = self.watch.time(runnable.id(), 0, || runnable.run());
+        if let Some(report) = blocked {
+            self.blocked_polls.set(self.blocked_polls.get() + 1);
+            // After the poll, outside the task: a panicking hook reaches whoever drives
+            // the executor, and the task keeps its output.
+            self.watch.report(&report);
         }
         true
     }
@@ -203,69 +286,14 @@ impl<P: Park> LocalExecutor<P> {
     }
 }
 
-fn enter_or_panic() -> EnterGuard {
-    enter().unwrap_or_else(|err| panic!("{err}"))
-}
+/// How the waker of the `block_on` future wakes the executor: through the sleep handshake,
+/// so it only unparks a thread that is asleep.
+#[derive(Clone)]
+struct MainUnpark(Arc<ReadyQueue>);
 
-/// The waker of the future passed to `block_on`: it is not a task, so it has a flag
-/// instead of a queue slot.
-struct MainWake {
-    woken: AtomicBool,
-    shared: Arc<Shared>,
-}
-
-impl Wake for MainWake {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        // Release: the executor's swap in `begin_turn` acquires it through `notify`.
-        self.woken.store(true, Ordering::Release);
-        self.shared.notify();
-    }
-}
-
-impl<P: Park> BlockOn for LocalExecutor<P> {
-    /// Runs `future` to completion, polling this executor's tasks while it waits.
-    ///
-    /// # Panics
-    ///
-    /// Panics if the thread is already running an executor (nested `block_on`, or
-    /// `block_on` inside a task), and if the park fails (a reactor's event source broke):
-    /// the future could then never be woken.
-    fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let _enter = enter_or_panic();
-        let main = Arc::new(MainWake {
-            woken: AtomicBool::new(true),
-            shared: Arc::clone(&self.shared),
-        });
-        let waker = Waker::from(Arc::clone(&main));
-        let mut cx = Context::from_waker(&waker);
-        let mut future = pin!(future);
-        loop {
-            self.shared.sleep.begin_turn();
-            if main.woken.swap(false, Ordering::Acquire) {
-                if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-                    return output;
-                }
-            }
-            let mut ran = 0;
-            while ran < BATCH && self.run_one() {
-                ran += 1;
-            }
-            let idle = if ran == BATCH {
-                // Busy: turn executor-driven reactors without blocking, then go on.
-                Some(Duration::ZERO)
-            } else if self.shared.sleep.try_sleep() {
-                None
-            } else {
-                continue;
-            };
-            if let Err(err) = self.turn_park(idle) {
-                panic!("LocalExecutor: parking failed, nothing could wake this thread: {err}");
-            }
-        }
+impl Unpark for MainUnpark {
+    fn unpark(&self) {
+        self.0.notify();
     }
 }
 
@@ -275,7 +303,7 @@ impl<P: Park> Spawn for LocalExecutor<P> {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.shared.spawn(future)
+        LocalExecutor::spawn(self, future)
     }
 }
 
@@ -285,13 +313,19 @@ impl<P: Park> LocalSpawn for LocalExecutor<P> {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.shared.spawn_local(future)
+        LocalExecutor::spawn_local(self, future)
+    }
+}
+
+impl<P: Park> BlockOn for LocalExecutor<P> {
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        LocalExecutor::block_on(self, future)
     }
 }
 
 impl<P: Park> Drop for LocalExecutor<P> {
     fn drop(&mut self) {
-        self.shared.shutdown();
+        self.queue.shutdown();
     }
 }
 

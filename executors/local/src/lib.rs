@@ -5,10 +5,16 @@
 //! until some waker — from any thread, from any reactor — queues a task again. It knows no
 //! reactor; reactors know no executor. They meet in `std::task::Waker` and, optionally, in
 //! the park: hand [`LocalExecutor::with_park`] a reactor's park and the idle executor
-//! thread turns that reactor itself.
+//! thread turns that reactor itself, while the park's
+//! [context](wakewire_core::Park::context) makes that reactor the current one for the
+//! tasks.
+//!
+//! `spawn`, `spawn_local` and `block_on` are inherent methods, so no trait import is
+//! needed; the executor and its handles also implement the core traits
+//! ([`Spawn`](wakewire_core::Spawn), [`LocalSpawn`](wakewire_core::LocalSpawn),
+//! [`BlockOn`](wakewire_core::BlockOn)) for code generic over executors.
 //!
 //! ```
-//! use wakewire_core::{BlockOn, Spawn};
 //! use wakewire_executor_local::LocalExecutor;
 //!
 //! let ex = LocalExecutor::new();
@@ -34,13 +40,17 @@
 //!   budget. Between two polls of the `block_on` future it runs at most 61 tasks, and a
 //!   task that wakes itself goes to the back of the queue. To find polls that hold the
 //!   thread too long, set [`LocalBuilder::blocked_poll_threshold`]: each one is reported
-//!   as a [`BlockedPoll`](wakewire_core::BlockedPoll) to a hook and a `tracing` warning.
+//!   as a [`BlockedPoll`](wakewire_core::BlockedPoll) to a hook and a `tracing` warning,
+//!   after the poll returned (a panicking hook reaches the caller that drives the executor;
+//!   the task keeps its output).
+//! - Dropping the executor drops every unfinished future on the dropping thread, outside
+//!   any run loop: a destructor may block on another executor.
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
 mod builder;
 mod executor;
-mod shared;
+mod ready_queue;
 mod sleep;
 mod spawner;
 mod sync;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use wakewire_core::{JoinHandle, LocalSpawn, Spawn, SpawnError};
 
-use crate::shared::Shared;
+use crate::ready_queue::ReadyQueue;
 
 /// Spawns `Send` futures onto a [`LocalExecutor`](crate::LocalExecutor) from any thread.
 ///
@@ -16,7 +16,6 @@ use crate::shared::Shared;
 ///
 /// ```
 /// use std::thread;
-/// use wakewire_core::{BlockOn, Spawn};
 /// use wakewire_executor_local::LocalExecutor;
 ///
 /// let ex = LocalExecutor::new();
@@ -26,12 +25,27 @@ use crate::shared::Shared;
 /// ```
 #[derive(Clone)]
 pub struct Spawner {
-    shared: Arc<Shared>,
+    queue: Arc<ReadyQueue>,
 }
 
 impl Spawner {
-    pub(crate) fn new(shared: Arc<Shared>) -> Self {
-        Spawner { shared }
+    pub(crate) fn new(queue: Arc<ReadyQueue>) -> Self {
+        Spawner { queue }
+    }
+
+    /// Starts running `future` on the executor's thread and returns a handle to its
+    /// output. Dropping the handle detaches the task.
+    ///
+    /// # Errors
+    ///
+    /// [`SpawnError`] once the executor has been dropped (the future is dropped at once,
+    /// on this thread).
+    pub fn spawn<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.queue.spawn(future)
     }
 }
 
@@ -41,7 +55,7 @@ impl Spawn for Spawner {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.shared.spawn(future)
+        Spawner::spawn(self, future)
     }
 }
 
@@ -59,7 +73,6 @@ impl fmt::Debug for Spawner {
 ///
 /// ```
 /// use std::rc::Rc;
-/// use wakewire_core::{BlockOn, LocalSpawn};
 /// use wakewire_executor_local::LocalExecutor;
 ///
 /// let ex = LocalExecutor::new();
@@ -72,17 +85,44 @@ impl fmt::Debug for Spawner {
 /// ```
 #[derive(Clone)]
 pub struct LocalSpawner {
-    shared: Arc<Shared>,
+    spawner: Spawner,
     /// `spawn_local` is only sound on the executor's thread.
     _not_send: PhantomData<*const ()>,
 }
 
 impl LocalSpawner {
-    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+    pub(crate) fn new(queue: Arc<ReadyQueue>) -> Self {
         LocalSpawner {
-            shared,
+            spawner: Spawner::new(queue),
             _not_send: PhantomData,
         }
+    }
+
+    /// As [`Spawner::spawn`].
+    ///
+    /// # Errors
+    ///
+    /// [`SpawnError`] once the executor has been dropped (the future is dropped at once).
+    pub fn spawn<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.spawner.spawn(future)
+    }
+
+    /// Starts running a future that may be `!Send` on the executor (this thread) and
+    /// returns a handle to its output. Dropping the handle detaches the task.
+    ///
+    /// # Errors
+    ///
+    /// [`SpawnError`] once the executor has been dropped (the future is dropped at once).
+    pub fn spawn_local<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        self.spawner.queue.spawn_local(future)
     }
 }
 
@@ -92,7 +132,7 @@ impl Spawn for LocalSpawner {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.shared.spawn(future)
+        LocalSpawner::spawn(self, future)
     }
 }
 
@@ -102,7 +142,7 @@ impl LocalSpawn for LocalSpawner {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.shared.spawn_local(future)
+        LocalSpawner::spawn_local(self, future)
     }
 }
 

@@ -2,9 +2,9 @@
 //! loom's model-checked versions with `RUSTFLAGS="--cfg loom"`.
 
 #[cfg(loom)]
-pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU8};
+pub(crate) use loom::sync::atomic::AtomicU8;
 
 #[cfg(not(loom))]
-pub(crate) use std::sync::atomic::{AtomicBool, AtomicU8};
+pub(crate) use std::sync::atomic::AtomicU8;
 
 pub(crate) use std::sync::atomic::Ordering;

@@ -1,11 +1,11 @@
-//! D6: a nested `block_on` panics with a clear message instead of deadlocking.
+//! A nested `block_on` panics with a clear message instead of deadlocking.
 
 mod util;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, DynBlockOn, Spawn};
+use wakewire_core::DynBlockOn;
 use wakewire_executor_local::LocalExecutor;
 
 use util::{panic_text, watchdog};

@@ -9,11 +9,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use wakewire_core::future::yield_now;
 use wakewire_core::waker::noop_waker;
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 
-use util::{panic_text, yield_now, DropCounter};
+use util::{panic_text, DropCounter};
 
 #[test]
 fn cancel_drops_the_future_at_the_next_turn_and_reports_cancelled() {

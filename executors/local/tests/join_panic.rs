@@ -1,11 +1,11 @@
-//! C5: a panicking task is reported through its handle and the executor keeps running.
+//! A panicking task is reported through its handle and the executor keeps running.
 
 mod util;
 
-use wakewire_core::{BlockOn, LocalSpawn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_local::LocalExecutor;
 
-use util::{yield_now, DropCounter};
+use util::DropCounter;
 
 #[test]
 fn panic_on_first_poll_is_an_error_with_its_message() {

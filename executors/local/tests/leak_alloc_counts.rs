@@ -1,4 +1,4 @@
-//! E3 / D3: after tasks finish, are cancelled or are dropped with the executor, and after
+//! After tasks finish, are cancelled or are dropped with the executor, and after
 //! the last stray waker is gone, every byte the executor allocated for them is freed.
 
 mod util;
@@ -9,10 +9,10 @@ use std::sync::mpsc;
 use std::task::Waker;
 use std::thread;
 
-use wakewire_core::{BlockOn, LocalSpawn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_local::LocalExecutor;
 
-use util::{yield_now, Parked};
+use util::Parked;
 
 struct Counting;
 

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Park, Spawn, ThreadParker};
+use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

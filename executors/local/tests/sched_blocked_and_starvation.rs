@@ -7,10 +7,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use wakewire_core::{BlockOn, BlockedPoll, LocalSpawn, Spawn};
+use wakewire_core::future::yield_now;
+use wakewire_core::BlockedPoll;
 use wakewire_executor_local::LocalExecutor;
-
-use util::yield_now;
 
 fn spin_for(duration: Duration) {
     let start = Instant::now();

@@ -1,4 +1,4 @@
-//! E5 / D7 / D8: dropping the executor drops every unfinished future exactly once, on its
+//! Dropping the executor drops every unfinished future exactly once, on its
 //! own thread, and later spawns are refused without leaking the future.
 
 mod util;
@@ -9,11 +9,12 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
+use wakewire_core::future::yield_now;
 use wakewire_core::waker::noop_waker;
-use wakewire_core::{JoinHandle, LocalSpawn, Spawn};
+use wakewire_core::JoinHandle;
 use wakewire_executor_local::LocalExecutor;
 
-use util::{watchdog, yield_now, DropCounter, Parked};
+use util::{watchdog, DropCounter, Parked};
 
 fn poll_once<T>(handle: &mut JoinHandle<T>) -> Poll<Result<T, wakewire_core::JoinError>> {
     let waker = noop_waker();

@@ -11,7 +11,6 @@ use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, LocalSpawn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 
 use util::watchdog;

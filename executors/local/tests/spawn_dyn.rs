@@ -4,7 +4,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use wakewire_core::{BlockOn, DynBlockOn, DynLocalSpawn, DynSpawn, Spawn};
+use wakewire_core::{DynBlockOn, DynLocalSpawn, DynSpawn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 
 #[test]

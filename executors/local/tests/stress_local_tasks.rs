@@ -1,4 +1,4 @@
-//! B1 (local part): 200,000 tasks, each yields once through the queue, each completes
+//! 200,000 tasks, each yields once through the queue, each completes
 //! exactly once.
 
 mod util;
@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_local::LocalExecutor;
 
-use util::{scaled, watchdog, yield_now};
+use util::{scaled, watchdog};
 
 #[test]
 fn stress_local_tasks_complete_exactly_once() {

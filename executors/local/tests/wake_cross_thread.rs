@@ -1,5 +1,5 @@
 //! Wakers woken on other threads reach the executor and unpark it; wakes of finished or
-//! cancelled tasks are no-ops (D3).
+//! cancelled tasks are no-ops.
 
 mod util;
 
@@ -11,7 +11,6 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_local::LocalExecutor;
 
 use util::{watchdog, Parked};

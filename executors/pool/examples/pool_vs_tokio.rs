@@ -12,32 +12,16 @@
 //!
 //! Prints one line per workload: the median ns per operation of each runtime, and the
 //! ratio pool / tokio (below 1.00 means the pool is faster). Both runtimes use the same
-//! hand-written one-shot channel and yield future, so only the schedulers differ.
+//! hand-written one-shot channel and core's `yield_now`, so only the schedulers differ.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Waker};
+use std::task::{Poll, Waker};
 use std::time::Instant;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
-
-/// Returns `Pending` once after waking itself: a trip through the run queue.
-struct YieldNow(bool);
-
-impl Future for YieldNow {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            return Poll::Ready(());
-        }
-        self.0 = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    }
-}
 
 /// A one-shot channel: enough for ping-pong.
 type Slot<T> = Arc<Mutex<(Option<T>, Option<Waker>)>>;
@@ -141,7 +125,7 @@ fn yield_many<R: Runtime>(rt: &R) -> (u64, u128) {
             .map(|_| {
                 inner.spawn_task(async {
                     for _ in 0..YIELDS {
-                        YieldNow(false).await;
+                        yield_now().await;
                     }
                 })
             })

@@ -7,25 +7,22 @@ use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossbeam_deque::Worker;
-use wakewire_core::task::Runnable;
-use wakewire_core::{Park, ThreadParker, Unpark};
+use wakewire_core::park::BoxPark;
+use wakewire_core::{BlockedPoll, Park, ThreadParker};
 
-use crate::park::DynPark;
+use crate::deques::Crossbeam;
 use crate::pool::Pool;
-use crate::shared::{BlockedHook, Config, Shared, ThreadHook, UnparkFn};
-use crate::sync::rt::thread;
+use crate::state::{Config, PoolState};
+use crate::sync::{thread, Ordering};
 use crate::worker::WorkerLoop;
-use wakewire_core::BlockedPoll;
 
-type ParkFactory = Box<dyn FnMut(usize) -> (Box<dyn DynPark>, UnparkFn) + Send>;
+type ParkFactory = Box<dyn FnMut(usize) -> BoxPark + Send>;
 type NameFn = Box<dyn Fn(usize) -> String + Send>;
 
 /// Configures and starts a [`Pool`].
 ///
 /// ```
 /// use std::time::Duration;
-/// use wakewire_core::{BlockOn, Spawn};
 /// use wakewire_executor_pool::Pool;
 ///
 /// let pool = Pool::builder()
@@ -41,11 +38,30 @@ pub struct PoolBuilder {
     workers: Option<usize>,
     name: NameFn,
     stack_size: Option<usize>,
-    on_start: Option<ThreadHook>,
-    on_stop: Option<ThreadHook>,
-    blocked_threshold: Option<Duration>,
-    on_blocked: Option<BlockedHook>,
+    config: Config,
     park: ParkFactory,
+}
+
+impl Pool {
+    /// A builder to configure a pool.
+    pub fn builder() -> PoolBuilder {
+        PoolBuilder::new()
+    }
+
+    /// A pool with the default configuration: one worker per available CPU.
+    ///
+    /// # Panics
+    ///
+    /// Panics if a worker thread cannot be spawned.
+    pub fn new() -> Self {
+        PoolBuilder::new().build()
+    }
+}
+
+impl Default for Pool {
+    fn default() -> Self {
+        Pool::new()
+    }
 }
 
 impl Default for PoolBuilder {
@@ -63,11 +79,8 @@ impl PoolBuilder {
             workers: None,
             name: Box::new(|index| format!("wakewire-pool-{index}")),
             stack_size: None,
-            on_start: None,
-            on_stop: None,
-            blocked_threshold: None,
-            on_blocked: None,
-            park: Box::new(|_| erase_park(ThreadParker::new())),
+            config: Config::default(),
+            park: Box::new(|_| BoxPark::new(ThreadParker::new())),
         }
     }
 
@@ -110,7 +123,7 @@ impl PoolBuilder {
     /// [`PoolMetrics::caught_panics`](crate::PoolMetrics::caught_panics)); the worker then
     /// runs tasks as usual.
     pub fn on_thread_start(mut self, hook: impl Fn(usize) + Send + Sync + 'static) -> Self {
-        self.on_start = Some(Arc::new(hook));
+        self.config.on_start = Some(Arc::new(hook));
         self
     }
 
@@ -120,26 +133,32 @@ impl PoolBuilder {
     /// A panic in the hook is caught and reported like one in
     /// [`on_thread_start`](Self::on_thread_start).
     pub fn on_thread_stop(mut self, hook: impl Fn(usize) + Send + Sync + 'static) -> Self {
-        self.on_stop = Some(Arc::new(hook));
+        self.config.on_stop = Some(Arc::new(hook));
         self
     }
 
-    /// Reports every poll that runs longer than `threshold` (off by default).
+    /// Reports every poll that runs for `threshold` or longer (off by default;
+    /// `Duration::ZERO` reports every poll).
     ///
     /// Each report goes to a `tracing::warn!` event and to the hook set with
     /// [`on_blocked_poll`](Self::on_blocked_poll). With a threshold set, each poll is
     /// timed (two clock reads, some tens of nanoseconds); without one, nothing is measured.
     pub fn blocked_poll_threshold(mut self, threshold: Duration) -> Self {
-        self.blocked_threshold = Some(threshold);
+        self.config.watch.set_threshold(threshold);
         self
     }
 
-    /// Calls `hook` with each [`BlockedPoll`] report, on the worker that ran the poll, as
-    /// the poll returns. Keep it short: the worker runs nothing else meanwhile.
+    /// Calls `hook` with each [`BlockedPoll`] report, on the worker that ran the poll, after
+    /// the poll returned (outside the task). Keep it short: the worker runs nothing else
+    /// meanwhile.
     ///
     /// Has no effect unless [`blocked_poll_threshold`](Self::blocked_poll_threshold) is set.
+    ///
+    /// A panic in the hook is caught and reported like one in
+    /// [`on_thread_start`](Self::on_thread_start); the task whose poll was reported keeps
+    /// its output.
     pub fn on_blocked_poll(mut self, hook: impl Fn(&BlockedPoll) + Send + Sync + 'static) -> Self {
-        self.on_blocked = Some(Arc::new(hook));
+        self.config.watch.set_hook(Box::new(hook));
         self
     }
 
@@ -159,7 +178,7 @@ impl PoolBuilder {
         P: Park + Send + 'static,
         F: FnMut(usize) -> P + Send + 'static,
     {
-        self.park = Box::new(move |index| erase_park(factory(index)));
+        self.park = Box::new(move |index| BoxPark::new(factory(index)));
         self
     }
 
@@ -187,60 +206,36 @@ impl PoolBuilder {
                 .unwrap_or(1)
                 .min(0xFFFE)
         });
-        let queues: Vec<Worker<Runnable>> = (0..workers).map(|_| Worker::new_fifo()).collect();
-        let mut parks = Vec::with_capacity(workers);
-        let mut unparkers = Vec::with_capacity(workers);
-        for index in 0..workers {
-            let (park, unpark) = (self.park)(index);
-            parks.push(park);
-            unparkers.push(unpark);
-        }
-        let config = Config {
-            on_start: self.on_start,
-            on_stop: self.on_stop,
-            blocked_threshold: self.blocked_threshold,
-            on_blocked: self.on_blocked,
-        };
-        let shared = Arc::new(Shared::new(
-            queues.iter().map(Worker::stealer).collect(),
-            unparkers,
-            config,
-        ));
+        let parks: Vec<BoxPark> = (0..workers).map(&mut self.park).collect();
+        let unparkers = parks.iter().map(Park::unparker).collect();
+        // What `Pool::block_on` makes current: the pool's reactors, as its workers see them.
+        let context = parks[0].context();
+        let (state, queues) = PoolState::<Crossbeam>::new(unparkers, self.config);
         let mut threads = Vec::with_capacity(workers);
         for (index, (queue, park)) in queues.into_iter().zip(parks).enumerate() {
             let mut builder = thread::Builder::new().name((self.name)(index));
             if let Some(bytes) = self.stack_size {
                 builder = builder.stack_size(bytes);
             }
-            let worker_shared = Arc::clone(&shared);
-            shared
-                .counters
-                .thread_starts
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            match builder.spawn(move || WorkerLoop::new(worker_shared, index, queue, park).run()) {
+            let worker_state = Arc::clone(&state);
+            state.counters.thread_starts.fetch_add(1, Ordering::Relaxed);
+            let spawned =
+                builder.spawn(move || WorkerLoop::new(worker_state, index, queue, park).run());
+            match spawned {
                 Ok(thread) => threads.push(thread),
                 Err(error) => {
-                    shared
-                        .counters
-                        .thread_starts
-                        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
-                    let pool = Pool::from_parts(shared, threads);
+                    state.counters.thread_starts.fetch_sub(1, Ordering::Relaxed);
                     // Workers that never started count as exited for the shutdown wait.
                     for _ in index..workers {
-                        pool.shared().worker_exited();
+                        state.worker_exited();
                     }
-                    drop(pool);
+                    drop(Pool::from_parts(state, threads, context));
                     return Err(error);
                 }
             }
         }
-        Ok(Pool::from_parts(shared, threads))
+        Ok(Pool::from_parts(state, threads, context))
     }
-}
-
-fn erase_park<P: Park + Send + 'static>(park: P) -> (Box<dyn DynPark>, UnparkFn) {
-    let unpark = park.unparker();
-    (Box::new(park), Box::new(move || unpark.unpark()))
 }
 
 impl fmt::Debug for PoolBuilder {
@@ -248,7 +243,7 @@ impl fmt::Debug for PoolBuilder {
         f.debug_struct("PoolBuilder")
             .field("workers", &self.workers)
             .field("stack_size", &self.stack_size)
-            .field("blocked_threshold", &self.blocked_threshold)
+            .field("config", &self.config)
             .finish_non_exhaustive()
     }
 }

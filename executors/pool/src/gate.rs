@@ -1,7 +1,8 @@
 //! The spawn gate: refuses spawns once shutdown has begun, and lets shutdown's sweep wait
 //! for the spawns from outside the workers that got in just before.
 //!
-//! Tasks join the live-task [`Tracker`](crate::tracker::Tracker) only when they first
+//! Tasks join the live-task registry (core's
+//! [`TaskRegistry`](wakewire_core::registry::TaskRegistry)) only when they first
 //! return `Pending`; until then their one `Runnable` sits in a queue or is being polled, so
 //! shutdown finds them by draining the queues. What it must not miss is a spawn still on its
 //! way into a queue:
@@ -24,7 +25,7 @@
 //! racing close, and `loom_shutdown_vs_spawn_vs_wake` checks the whole shutdown protocol.
 #![cfg_attr(not(loom), allow(unreachable_pub))]
 
-use crate::sync::{yield_now, AtomicUsize, Ordering};
+use crate::sync::{thread, AtomicUsize, Ordering};
 
 const CLOSED: usize = 1;
 const ONE_IN_FLIGHT: usize = 2;
@@ -95,7 +96,7 @@ impl SpawnGate {
             }
             // A spawn is between (2) and (3), or something `settled` waits for is about to
             // land: let it finish.
-            yield_now();
+            thread::yield_now();
         }
     }
 

@@ -9,10 +9,11 @@
 //!                 (1) try_begin_searching            (2) end_searching
 //!   RUNNING ─────────────────────────► SEARCHING ─────────────────────► RUNNING
 //!      │                                   │        (found work; if it was the last
-//!      │ (3) begin_park                    │         searcher and more work waits, it
-//!      │                                   │         calls (4) for a peer)
+//!      │ (3) begin_park                    │         searcher, it looks at every queue
+//!      │                                   │         and calls (4) if work waits)
 //!      ▼                                   ▼ (3) begin_park
-//!   PARKED ◄───────────────────────────────┘
+//!   PARKED ◄───────────────────────────────┘        (then it looks at every queue, and
+//!      │                                             calls (4) if work waits)
 //!      │ (4) worker_to_notify, called by whoever pushed work: pops one sleeper and
 //!      ▼     counts it as unparked *and searching* before unparking it
 //!   SEARCHING
@@ -26,12 +27,20 @@
 //! **No thundering herd**: (4) does nothing while a worker searches, and the worker it wakes
 //! counts as searching from the moment it is chosen, so a burst of pushes wakes one worker.
 //!
-//! **No lost wakeup**: a push whose (4) saw a searcher relies on that searcher. If the
-//! searcher then gives up with (3), it learns it was the last one and must look at every
-//! queue once more (and call (4) if it finds work). The pusher's fence-then-load and the
-//! parker's read-modify-write-then-fence order the two sides, so either the pusher sees no
-//! searcher (and wakes someone) or the last searcher sees the push.
-//! `loom_park_unpark_no_lost_wakeup` explores the interleavings.
+//! **No task waits for a busy worker while another sleeps**: (4) wakes nobody while some
+//! worker searches (that one will find the task) or while every worker is awake (each
+//! looks before it sleeps). So each worker that lowers a count the pusher relied on looks
+//! at every queue once more afterwards, and calls (4) if it finds work: every worker going
+//! to sleep, after (3), searching or not, and the last searcher after (2). The pusher's
+//! push-fence-load and that worker's read-modify-write-fence-look are ordered by the two
+//! `SeqCst` fences (the argument, and what it needs from the deques, is in
+//! [`crate::deques`]): either the pusher sees the lowered count and wakes a sleeper, or
+//! the worker sees the push. So a task another worker could take never waits in a queue
+//! while a worker sleeps and nobody searches — also when the worker that queued it is
+//! stuck in a long poll. `loom_park_unpark_no_lost_wakeup` explores the interleavings on
+//! the pool's own code. (Only the last searcher used to look again: loom found a worker
+//! refused from searching going to sleep while the pusher still counted it awake, which
+//! left the task to a pusher stuck in its poll.)
 #![cfg_attr(not(loom), allow(unreachable_pub))]
 
 use crate::sync::{fence, lock, AtomicUsize, Mutex, Ordering};
@@ -136,17 +145,25 @@ impl Idle {
     }
 
     /// (2) A searching worker found a task. Returns `true` if it was the last searcher: the
-    /// caller then calls [`worker_to_notify`](Self::worker_to_notify) if more work is
-    /// waiting, so that work does not wait for the next push to wake a peer.
+    /// caller then looks at every queue (the fence is issued here) and calls
+    /// [`worker_to_notify`](Self::worker_to_notify) if work is waiting, so that work does
+    /// not wait for this worker's poll to end while a peer sleeps.
     pub fn end_searching(&self) -> bool {
         let previous = self.state.fetch_sub(1, Ordering::SeqCst);
         debug_assert!(previous & SEARCHING_MASK > 0, "end_searching underflow");
-        previous & SEARCHING_MASK == 1
+        let last = previous & SEARCHING_MASK == 1;
+        if last {
+            // Pairs with the fence in `worker_to_notify`: the caller's queue checks come
+            // after it.
+            fence(Ordering::SeqCst);
+        }
+        last
     }
 
-    /// (3) Worker `index` found nothing and is about to sleep. Returns `true` if it was the
-    /// last searching worker: the caller must then look at every queue once more and, if
-    /// it finds work, call [`worker_to_notify`](Self::worker_to_notify) before sleeping.
+    /// (3) Worker `index` found nothing and is about to sleep. The caller must then look at
+    /// every queue once more and, if it finds work, call
+    /// [`worker_to_notify`](Self::worker_to_notify) before sleeping (it may choose the
+    /// caller itself). Returns `true` if it was the last searching worker.
     pub fn begin_park(&self, index: usize, searching: bool) -> bool {
         let mut sleepers = lock(&self.sleepers);
         let decrement = UNPARKED_ONE | usize::from(searching);

@@ -9,8 +9,12 @@
 //! [`PoolBuilder::park_with`] so idle workers turn the reactor themselves. The pool never
 //! names a reactor; they meet in `std::task::Waker` and the park.
 //!
+//! `spawn` and `block_on` are inherent methods of [`Pool`] (and `spawn` of
+//! [`PoolSpawner`]), so no trait import is needed; both also implement the core traits
+//! ([`Spawn`](wakewire_core::Spawn), [`BlockOn`](wakewire_core::BlockOn)) for code generic
+//! over executors.
+//!
 //! ```
-//! use wakewire_core::{BlockOn, Spawn};
 //! use wakewire_executor_pool::Pool;
 //!
 //! let pool = Pool::builder().workers(2).build();
@@ -46,12 +50,39 @@
 //! - **Sleeping.** A worker that found nothing looks again for a few dozen rounds (a
 //!   park/unpark round trip costs tens of microseconds, a look well under one), then parks.
 //!   A new task wakes a sleeping worker only when no worker is searching already, so a
-//!   burst of spawns wakes one worker, not all. The last searcher to go to sleep looks at
-//!   every queue once more, so no task is stranded while all workers sleep; loom checks
-//!   that protocol (`tests/loom_park_unpark_no_lost_wakeup.rs`), and shuttle runs the whole
+//!   burst of spawns wakes one worker, not all. Every worker going to sleep looks at
+//!   every queue once more, so a task another worker could take never waits while a worker
+//!   sleeps and none searches (also when the worker that queued it is stuck in a long
+//!   poll); loom checks that protocol on the pool's own code (`tests/loom_park_unpark_no_lost_wakeup.rs`, with
+//!   stand-in deques that have crossbeam's memory orderings), and shuttle runs the whole
 //!   pool under randomized schedules (`tests/shuttle_pool_end_to_end.rs`, built with
 //!   `RUSTFLAGS="--cfg shuttle"`, which swaps every thread, lock, atomic and thread-local
 //!   of the pool for shuttle's).
+//!
+//! # Park mode: idle workers drive a reactor
+//!
+//! A reactor's park blocks one thread at a time (it owns the selector), so workers share
+//! it through a [`SharedPark`](wakewire_core::SharedPark): each worker gets a
+//! [`worker`](wakewire_core::SharedPark::worker) of it, and whichever worker is idle
+//! blocks in the reactor while the others sleep on their own parkers. Busy workers turn it
+//! without blocking every 61 polls. Each worker enters its park's
+//! [context](wakewire_core::Park::context) while it runs tasks (and [`Pool::block_on`]
+//! enters worker 0's), so a reactor's free constructors (`sleep`, `TcpStream::connect`)
+//! called from tasks find the reactor the workers drive rather than a global one.
+//!
+//! ```
+//! use wakewire_core::{SharedPark, ThreadParker};
+//! use wakewire_executor_pool::Pool;
+//!
+//! // A reactor's park stack goes here, for example a timer park over a socket-reactor
+//! // park over a thread parker; this crate names no reactor, so a bare parker stands in.
+//! let stack = SharedPark::new(ThreadParker::new());
+//! let pool = Pool::builder()
+//!     .workers(2)
+//!     .park_with(move |_| stack.worker())
+//!     .build();
+//! assert_eq!(pool.block_on(pool.spawn(async { 2 + 2 }).unwrap()).unwrap(), 4);
+//! ```
 //!
 //! # Blocked workers
 //!
@@ -62,26 +93,30 @@
 //! use std::sync::atomic::{AtomicUsize, Ordering};
 //! use std::sync::Arc;
 //! use std::time::Duration;
-//! use wakewire_core::{BlockOn, Spawn};
 //! use wakewire_executor_pool::Pool;
 //!
 //! let reports = Arc::new(AtomicUsize::new(0));
 //! let counter = reports.clone();
-//! let pool = Pool::builder()
+//! let mut pool = Pool::builder()
 //!     .workers(2)
 //!     .blocked_poll_threshold(Duration::from_millis(20))
 //!     .on_blocked_poll(move |report| {
-//!         eprintln!("{report}"); // "task#7 blocked worker 1 for 50.1ms in one poll"
+//!         eprintln!("{report}"); // "task#7 blocked executor thread 1 for 50.1ms in one poll"
 //!         counter.fetch_add(1, Ordering::SeqCst);
 //!     })
 //!     .build();
 //! let slow = pool.spawn(async { std::thread::sleep(Duration::from_millis(50)) }).unwrap();
 //! pool.block_on(slow).unwrap();
+//! // The report is made after the poll returned, maybe after `block_on` saw the output:
+//! // the counts are exact once the workers have stopped.
+//! pool.shutdown(Duration::from_secs(10)).unwrap();
 //! assert_eq!(reports.load(Ordering::SeqCst), 1);
 //! assert_eq!(pool.metrics().blocked_polls, 1);
 //! ```
 //!
 //! Each report is also a `tracing::warn!` event. Without a threshold nothing is measured.
+//! The hook runs on the worker after the poll returned, outside the task: a panic in it is
+//! caught and counted in [`PoolMetrics::caught_panics`], and the task keeps its output.
 //!
 //! # Semantics
 //!
@@ -89,10 +124,11 @@
 //! task is reported through its handle and the worker keeps running; dropping a handle
 //! detaches; [`cancel`](wakewire_core::JoinHandle::cancel) drops the future on a worker.
 //! Dropping or [shutting down](Pool::shutdown) the pool drops every unfinished future
-//! exactly once; later spawns return [`SpawnError`](wakewire_core::SpawnError) and drop
-//! their future before returning. Worker threads are *entered* (see
-//! [`wakewire_core::enter`]), so a `block_on` inside a task panics with a clear message
-//! instead of deadlocking.
+//! exactly once, outside any run loop (a destructor may block on another executor); later
+//! spawns return [`SpawnError`](wakewire_core::SpawnError) and drop their future before
+//! returning. Worker threads are *entered* (see [`wakewire_core::enter`]) while they run
+//! tasks, so a `block_on` inside a task panics with a clear message instead of
+//! deadlocking.
 //!
 //! There is no preemption and no cooperative budget (core has no budget for leaf futures
 //! to consume yet): a task that never returns `Pending` keeps its worker. The other
@@ -101,18 +137,19 @@
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
-mod block_on;
 mod builder;
-mod context;
 mod metrics;
-mod park;
 mod pool;
-mod shared;
 mod spawn;
 mod spawner;
 mod sync;
-mod worker;
 
+// The pool's own protocol code: public under `--cfg loom` so that the loom models in
+// `tests/` build a pool from it over loom-visible deques.
+#[cfg(loom)]
+pub mod deques;
+#[cfg(not(loom))]
+mod deques;
 #[cfg(loom)]
 pub mod gate;
 #[cfg(not(loom))]
@@ -126,9 +163,21 @@ pub mod queues;
 #[cfg(not(loom))]
 mod queues;
 #[cfg(loom)]
-pub mod tracker;
+pub mod schedule;
 #[cfg(not(loom))]
-mod tracker;
+mod schedule;
+#[cfg(loom)]
+pub mod shutdown;
+#[cfg(not(loom))]
+mod shutdown;
+#[cfg(loom)]
+pub mod state;
+#[cfg(not(loom))]
+mod state;
+#[cfg(loom)]
+pub mod worker;
+#[cfg(not(loom))]
+mod worker;
 
 pub use builder::PoolBuilder;
 pub use metrics::PoolMetrics;

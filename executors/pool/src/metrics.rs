@@ -27,11 +27,12 @@ pub struct PoolMetrics {
     pub thread_starts: u64,
     /// Worker threads that finished (after their on-stop hook).
     pub thread_stops: u64,
-    /// Polls that ran longer than the blocked-poll threshold.
+    /// Polls that ran for the blocked-poll threshold or longer.
     pub blocked_polls: u64,
     /// Panics caught in user code a worker calls outside any task: the thread start and
-    /// stop hooks and the park. Each is also reported as a `tracing` error; the worker
-    /// goes on. (A panic in a task is the task's: it reaches its `JoinHandle`.)
+    /// stop hooks, the park and the blocked-poll hook. Each is also reported as a
+    /// `tracing` error; the worker goes on. (A panic in a task is the task's: it reaches its
+    /// `JoinHandle`.)
     pub caught_panics: u64,
 }
 

@@ -6,15 +6,14 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use wakewire_core::park::ParkContext;
 use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
 
-use crate::block_on::block_on;
-use crate::builder::PoolBuilder;
-use crate::context;
+use crate::deques::Crossbeam;
 use crate::metrics::PoolMetrics;
-use crate::shared::Shared;
 use crate::spawner::PoolSpawner;
-use crate::sync::rt::thread::{self, JoinHandle as ThreadHandle};
+use crate::state::PoolState;
+use crate::sync::thread::{self, JoinHandle as ThreadHandle};
 
 /// A multi-threaded, work-stealing executor for `Send` futures.
 ///
@@ -24,10 +23,13 @@ use crate::sync::rt::thread::{self, JoinHandle as ThreadHandle};
 /// one's queue. Idle workers sleep in a [`Park`](wakewire_core::Park), and a new task
 /// wakes at most one of them.
 ///
+/// [`spawn`](Self::spawn) and [`block_on`](Self::block_on) are inherent methods, so the
+/// common case needs no trait import; the pool also implements [`Spawn`] and [`BlockOn`]
+/// for code generic over executors.
+///
 /// # Examples
 ///
 /// ```
-/// use wakewire_core::{BlockOn, Spawn};
 /// use wakewire_executor_pool::Pool;
 ///
 /// let pool = Pool::builder().workers(2).build();
@@ -49,10 +51,14 @@ use crate::sync::rt::thread::{self, JoinHandle as ThreadHandle};
 /// [`shutdown`](Self::shutdown) (and dropping the pool) refuses new spawns, lets the polls
 /// that are running finish, drops the future of every unfinished task exactly once, and
 /// joins the worker threads. Awaiting the handle of a task dropped this way gives a
-/// cancellation error.
+/// cancellation error. Unfinished futures are dropped outside any run loop — by the worker
+/// whose queue held them, after it stopped polling, or by the thread that shuts the pool
+/// down — and never on an *entered* thread, so a destructor may block on another executor.
 pub struct Pool {
-    shared: Arc<Shared>,
+    state: Arc<PoolState<Crossbeam>>,
     threads: Vec<ThreadHandle<()>>,
+    /// The context of worker 0's park, current during [`block_on`](Self::block_on).
+    context: ParkContext,
 }
 
 /// [`Pool::shutdown`] gave up waiting: a worker was still inside a poll at the deadline.
@@ -93,43 +99,70 @@ impl fmt::Display for ShutdownTimeout {
 impl Error for ShutdownTimeout {}
 
 impl Pool {
-    /// A builder to configure a pool.
-    pub fn builder() -> PoolBuilder {
-        PoolBuilder::new()
+    pub(crate) fn from_parts(
+        state: Arc<PoolState<Crossbeam>>,
+        threads: Vec<ThreadHandle<()>>,
+        context: ParkContext,
+    ) -> Self {
+        Pool {
+            state,
+            threads,
+            context,
+        }
     }
 
-    /// A pool with the default configuration: one worker per available CPU.
+    /// Starts running `future` on the pool's workers and returns a handle to its output.
+    /// Dropping the handle detaches the task.
+    ///
+    /// Called from one of the pool's own tasks, the new task is queued on that worker;
+    /// from any other thread, on the injector.
+    ///
+    /// # Errors
+    ///
+    /// [`SpawnError`] once the pool has begun shutting down (possible through
+    /// [`shutdown`](Self::shutdown) only: dropping the pool consumes it). The future has
+    /// then been dropped, on this thread, before `spawn` returns.
+    pub fn spawn<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.state.spawn(future)
+    }
+
+    /// Runs `future` to completion on the calling thread, parked between wakes, while the
+    /// workers run the pool's tasks. The calling thread is not a worker: `future` itself
+    /// is polled only here.
+    ///
+    /// The context of the pool's park (worker 0's, with
+    /// [`park_with`](crate::PoolBuilder::park_with)) is current during the call, so free
+    /// constructors of a reactor the workers drive (`sleep`, `TcpStream::connect`) called
+    /// by `future` use that reactor, as they do inside the pool's tasks.
     ///
     /// # Panics
     ///
-    /// Panics if a worker thread cannot be spawned.
-    pub fn new() -> Self {
-        PoolBuilder::new().build()
-    }
-
-    pub(crate) fn from_parts(shared: Arc<Shared>, threads: Vec<ThreadHandle<()>>) -> Self {
-        Pool { shared, threads }
-    }
-
-    pub(crate) fn shared(&self) -> &Arc<Shared> {
-        &self.shared
+    /// Panics if the calling thread is already running an executor: one of this pool's
+    /// workers (a `block_on` inside a task) or another `block_on`.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _context = self.context.enter();
+        wakewire_core::block_on(future)
     }
 
     /// A `Send + Sync + Clone` handle that spawns onto this pool from anywhere, including
     /// from its own tasks. It does not keep the pool alive: once the pool has shut down,
     /// spawning through it returns [`SpawnError`].
     pub fn spawner(&self) -> PoolSpawner {
-        PoolSpawner::new(Arc::clone(&self.shared))
+        PoolSpawner::new(Arc::clone(&self.state))
     }
 
     /// The number of worker threads.
     pub fn workers(&self) -> usize {
-        self.shared.workers()
+        self.state.workers()
     }
 
     /// The pool's counters.
     pub fn metrics(&self) -> PoolMetrics {
-        self.shared.metrics()
+        self.state.metrics()
     }
 
     /// Stops the pool: refuses new spawns, lets running polls finish, drops every other
@@ -148,20 +181,11 @@ impl Pool {
     }
 
     fn stop(&mut self, deadline: Option<Instant>) -> Result<(), ShutdownTimeout> {
-        self.shared.begin_shutdown();
-        // A worker dropping its own pool (a task owned it) cannot wait for itself.
-        let own = context::current_index(&self.shared);
-        let must_exit = self.shared.workers() - usize::from(own.is_some());
-        if !self.shared.wait_exited(must_exit, deadline) {
-            // Shuttle's join handles cannot tell whether their thread has ended; the
-            // workers' own count of exits is as good a figure there.
-            #[cfg(not(shuttle))]
-            let exited = self.threads.iter().filter(|t| t.is_finished()).count();
-            #[cfg(shuttle)]
-            let exited = self.shared.exited_count();
+        if let Err(exited) = self.state.stop(deadline) {
+            // The late workers' threads are detached.
             self.threads.clear();
             return Err(ShutdownTimeout {
-                still_running: self.shared.workers() - exited,
+                still_running: self.state.workers() - exited,
             });
         }
         let current = thread::current().id();
@@ -172,16 +196,7 @@ impl Pool {
                 let _ = thread.join();
             }
         }
-        if own.is_none() {
-            self.shared.sweep();
-        }
         Ok(())
-    }
-}
-
-impl Default for Pool {
-    fn default() -> Self {
-        Pool::new()
     }
 }
 
@@ -191,20 +206,13 @@ impl Spawn for Pool {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.shared.spawn(future)
+        Pool::spawn(self, future)
     }
 }
 
 impl BlockOn for Pool {
-    /// Runs `future` on the calling thread until it completes, while the workers run the
-    /// pool's tasks.
-    ///
-    /// # Panics
-    ///
-    /// Panics if the calling thread is already running an executor: one of this pool's
-    /// workers (a `block_on` inside a task) or another `block_on`.
     fn block_on<F: Future>(&self, future: F) -> F::Output {
-        block_on(future)
+        Pool::block_on(self, future)
     }
 }
 

@@ -2,8 +2,9 @@
 //! local run queue, the pool's injector and the other workers' queues.
 //!
 //! The queues themselves are crossbeam-deque's (`Worker`, `Stealer`, `Injector`). The code
-//! here is generic over them so that `tests/loom_deque_push_pop_steal_overflow.rs` runs it
-//! over loom-visible stand-ins: loom cannot see crossbeam's atomics.
+//! here is generic over them (through the traits below, gathered per pool in
+//! [`Deques`](crate::deques::Deques)) so that the loom models run it over loom-visible
+//! stand-ins: loom cannot see crossbeam's atomics.
 //!
 //! ```text
 //!   (1) schedule     a woken task: into the LIFO slot when the task being polled woke it
@@ -30,7 +31,7 @@ use std::fmt;
 
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 
-use crate::sync::rt::spin_loop;
+use crate::sync::spin_loop;
 
 /// How many LIFO-slot polls may follow each other before the local queue gets a turn.
 pub const MAX_LIFO_STREAK: u32 = 3;
@@ -50,6 +51,18 @@ pub trait BatchSource<T, Q> {
     fn steal_batch_and_pop(&self, dest: &Q) -> Steal<T>;
     /// How many tasks it holds (a hint).
     fn queued(&self) -> usize;
+    /// Whether it holds no task. The idle protocol's last look before every worker sleeps
+    /// relies on what this reads; see [`Deques`](crate::deques::Deques) for the contract.
+    fn is_empty(&self) -> bool;
+}
+
+/// The global queue's other operations: pushes from anywhere, single steals for the
+/// shutdown sweep.
+pub trait Inject<T> {
+    /// Adds a task at the back.
+    fn push(&self, task: T);
+    /// Takes the task at the front (`Retry`: lost a race, try again).
+    fn steal(&self) -> Steal<T>;
 }
 
 impl<T> RunQueue<T> for Worker<T> {
@@ -70,6 +83,20 @@ impl<T> BatchSource<T, Worker<T>> for Injector<T> {
     fn queued(&self) -> usize {
         Injector::len(self)
     }
+
+    fn is_empty(&self) -> bool {
+        Injector::is_empty(self)
+    }
+}
+
+impl<T> Inject<T> for Injector<T> {
+    fn push(&self, task: T) {
+        Injector::push(self, task);
+    }
+
+    fn steal(&self) -> Steal<T> {
+        Injector::steal(self)
+    }
 }
 
 impl<T> BatchSource<T, Worker<T>> for Stealer<T> {
@@ -79,6 +106,10 @@ impl<T> BatchSource<T, Worker<T>> for Stealer<T> {
 
     fn queued(&self) -> usize {
         Stealer::len(self)
+    }
+
+    fn is_empty(&self) -> bool {
+        Stealer::is_empty(self)
     }
 }
 

@@ -1,58 +1,63 @@
 //! The spawn path: pass the spawn gate, create the task, queue its first poll. A task joins
 //! the live-task registry only when it first returns `Pending` (see [`crate::gate`]), so a
 //! task that finishes in its first poll never touches a lock.
+#![cfg_attr(not(loom), allow(unreachable_pub))]
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::Instant;
 
 use pin_project_lite::pin_project;
+use wakewire_core::registry::RegistryKey;
 use wakewire_core::task::{self, Runnable};
 use wakewire_core::{JoinHandle, SpawnError};
 
-use crate::context;
+use crate::deques::Deques;
 use crate::metrics::bump;
-use crate::shared::Shared;
-use crate::tracker::TrackKey;
+use crate::schedule;
+use crate::state::PoolState;
 
-impl Shared {
+impl<D: Deques> PoolState<D> {
     /// Creates a task and queues its first poll: on the current worker's local queue when
     /// called from one of this pool's workers, on the injector otherwise.
-    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    ///
+    /// # Errors
+    ///
+    /// [`SpawnError`] once shutdown has begun; the future has then been dropped, on this
+    /// thread, before this returns.
+    pub fn spawn<F>(self: &Arc<Self>, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        context::with_current(self, |current| match current {
-            Some(current) => {
+        let spawned = schedule::place_spawned(
+            self,
+            future,
+            |future, worker| {
                 if self.gate.is_closed() {
-                    // Dropped here, on the spawning thread (its destructor may spawn again).
-                    drop(future);
-                    return Err(SpawnError::shutdown());
+                    return (None, Err(future));
                 }
+                bump(&self.worker_counters[worker].spawned);
                 let (runnable, handle) = self.create(future);
-                bump(&self.worker_counters[current.index()].spawned);
-                current.push_spawned(self, runnable);
-                Ok(handle)
-            }
-            None => {
-                let admitted = self.gate.admit(future, |future| {
+                (Some(runnable), Ok(handle))
+            },
+            |future| {
+                self.gate.admit(future, |future| {
                     let (runnable, handle) = self.create(future);
                     self.counters
                         .outside_spawned
                         .fetch_add(1, Ordering::Relaxed);
-                    self.inject(runnable);
+                    schedule::inject(self, runnable);
                     handle
-                });
-                admitted.map_err(|refused| {
-                    // Dropped here, before `spawn` returns (its destructor may spawn again).
-                    drop(refused);
-                    SpawnError::shutdown()
                 })
-            }
+            },
+        );
+        spawned.map_err(|refused| {
+            // Dropped here, before `spawn` returns (its destructor may spawn again).
+            drop(refused);
+            SpawnError::shutdown()
         })
     }
 
@@ -64,41 +69,30 @@ impl Shared {
         let future = Tracked {
             future,
             registration: Registration {
-                shared: Arc::clone(self),
+                state: Arc::clone(self),
                 key: None,
             },
         };
-        let shared = Arc::clone(self);
-        task::spawn(future, move |runnable| shared.schedule(runnable))
+        let state = Arc::clone(self);
+        task::spawn(future, move |runnable| schedule::schedule(&state, runnable))
     }
 }
 
 pin_project! {
     /// A task's future plus its registration in the live-task registry.
-    struct Tracked<F> {
+    struct Tracked<F, D: Deques> {
         #[pin]
         future: F,
-        registration: Registration,
+        registration: Registration<D>,
     }
 }
 
-impl<F: Future> Future for Tracked<F> {
+impl<F: Future, D: Deques> Future for Tracked<F, D> {
     type Output = F::Output;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let poll = match this.registration.shared.config.blocked_threshold {
-            None => this.future.poll(cx),
-            Some(threshold) => {
-                let start = Instant::now();
-                let poll = this.future.poll(cx);
-                let duration = start.elapsed();
-                if duration > threshold {
-                    context::report_blocked(&this.registration.shared, duration);
-                }
-                poll
-            }
-        };
+        let poll = this.future.poll(cx);
         if poll.is_pending() && this.registration.key.is_none() {
             this.registration.register(cx.waker());
         }
@@ -107,34 +101,39 @@ impl<F: Future> Future for Tracked<F> {
 }
 
 /// Where the task's entry in the registry is, once it has one; counts the future's drop.
-struct Registration {
-    shared: Arc<Shared>,
-    key: Option<TrackKey>,
+struct Registration<D: Deques> {
+    state: Arc<PoolState<D>>,
+    key: Option<RegistryKey>,
 }
 
-impl Registration {
+impl<D: Deques> Registration<D> {
     /// The task's first `Pending`: from now on only its waker can find it, so the registry
     /// keeps a copy for shutdown. If shutdown has closed the registry, the task requeues
-    /// itself on this worker, which drains its queue (dropping the task) before it exits.
+    /// itself on this worker (a wake during its own poll is a yield), and the worker drains
+    /// its queue (dropping the task) before it exits.
     fn register(&mut self, waker: &Waker) {
-        let shard = context::current_index(&self.shared).unwrap_or(0);
-        match self.shared.tracker.track(shard, |key| (key, waker.clone())) {
+        let shard = schedule::current_index(&self.state).unwrap_or(0);
+        match self
+            .state
+            .registry
+            .register(shard, |key| (key, waker.clone()))
+        {
             Ok(key) => self.key = Some(key),
             Err(_) => waker.wake_by_ref(),
         }
     }
 }
 
-impl Drop for Registration {
+impl<D: Deques> Drop for Registration<D> {
     fn drop(&mut self) {
         if let Some(key) = self.key {
             // The waker is dropped after the shard's lock is released.
-            drop(self.shared.tracker.untrack(key));
+            drop(self.state.registry.unregister(key));
         }
-        match context::current_index(&self.shared) {
-            Some(index) => bump(&self.shared.worker_counters[index].dropped),
+        match schedule::current_index(&self.state) {
+            Some(index) => bump(&self.state.worker_counters[index].dropped),
             None => {
-                self.shared
+                self.state
                     .counters
                     .outside_dropped
                     .fetch_add(1, Ordering::Relaxed);

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use wakewire_core::{JoinHandle, Spawn, SpawnError};
 
-use crate::shared::Shared;
+use crate::deques::Crossbeam;
+use crate::state::PoolState;
 
 /// Spawns onto a [`Pool`](crate::Pool) from any thread, including its own tasks.
 ///
@@ -16,29 +17,43 @@ use crate::shared::Shared;
 ///
 /// ```
 /// use std::thread;
-/// use wakewire_core::{BlockOn, Spawn};
 /// use wakewire_executor_pool::Pool;
 ///
 /// let pool = Pool::builder().workers(2).build();
-/// let handle = pool.spawner();
-/// let task = thread::spawn(move || handle.spawn(async { 6 * 7 }).unwrap())
+/// let spawner = pool.spawner();
+/// let task = thread::spawn(move || spawner.spawn(async { 6 * 7 }).unwrap())
 ///     .join()
 ///     .unwrap();
 /// assert_eq!(pool.block_on(task).unwrap(), 42);
 /// ```
 #[derive(Clone)]
 pub struct PoolSpawner {
-    shared: Arc<Shared>,
+    state: Arc<PoolState<Crossbeam>>,
 }
 
 impl PoolSpawner {
-    pub(crate) fn new(shared: Arc<Shared>) -> Self {
-        PoolSpawner { shared }
+    pub(crate) fn new(state: Arc<PoolState<Crossbeam>>) -> Self {
+        PoolSpawner { state }
+    }
+
+    /// Starts running `future` on the pool's workers and returns a handle to its output;
+    /// see [`Pool::spawn`](crate::Pool::spawn).
+    ///
+    /// # Errors
+    ///
+    /// [`SpawnError`] once the pool has begun shutting down (the future is dropped at
+    /// once, on this thread).
+    pub fn spawn<F>(&self, future: F) -> Result<JoinHandle<F::Output>, SpawnError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.state.spawn(future)
     }
 
     /// Whether the pool has begun shutting down (spawns then fail).
     pub fn is_shutdown(&self) -> bool {
-        self.shared.is_shutdown()
+        self.state.is_shutdown()
     }
 }
 
@@ -48,15 +63,15 @@ impl Spawn for PoolSpawner {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.shared.spawn(future)
+        PoolSpawner::spawn(self, future)
     }
 }
 
 impl fmt::Debug for PoolSpawner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PoolSpawner")
-            .field("workers", &self.shared.workers())
-            .field("shutdown", &self.shared.is_shutdown())
+            .field("workers", &self.state.workers())
+            .field("shutdown", &self.state.is_shutdown())
             .finish()
     }
 }

@@ -1,5 +1,5 @@
 //! A worker thread: the run loop, the search for work, and sleeping. Where tasks are
-//! queued is in [`context`](crate::context).
+//! queued is in [`schedule`](crate::schedule).
 //!
 //! The order a worker picks work in (see [`WorkerLoop::next_task`]):
 //!
@@ -12,7 +12,12 @@
 //! 5. stealing half of another worker's queue, when allowed to search (a queue holding a
 //!    single task is left alone for the first few microseconds: its worker is about to run
 //!    it, and stealing it would bounce a chain of spawns between cores);
-//! 6. a short spin repeating 4–5, then sleep in the park.
+//! 6. a short spin repeating 4–5, then sleep in the park (see [`crate::idle`]).
+//!
+//! While it runs, a worker thread is *entered* (a `block_on` inside a task panics instead
+//! of deadlocking) and its park's [context](wakewire_core::Park::context) is current, so
+//! reactors driven by the park are the current ones for the tasks' free constructors.
+#![cfg_attr(not(loom), allow(unreachable_pub))]
 
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -20,15 +25,16 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossbeam_deque::Worker;
+use wakewire_core::park::BoxPark;
 use wakewire_core::task::Runnable;
+use wakewire_core::{BlockedPoll, Park};
 
-use crate::context::{clear_current, Local, CURRENT};
-use crate::metrics::{bump, WorkerCounters};
-use crate::park::DynPark;
-use crate::queues::{self, LocalQueues};
-use crate::shared::Shared;
-use crate::sync::rt::{spin, thread};
+use crate::deques::{Deques, WorkerContext};
+use crate::metrics::{bump, PoolCounters, WorkerCounters};
+use crate::queues::{self, Inject, LocalQueues};
+use crate::schedule;
+use crate::state::PoolState;
+use crate::sync::{spin, thread, Ordering};
 
 /// How often (in polls) a busy worker looks at the injector before its own queues, and
 /// turns its park without blocking (so a reactor driven by the park is not starved).
@@ -37,44 +43,52 @@ pub(crate) const INJECTOR_INTERVAL: u32 = 61;
 /// park/unpark round trip costs tens of microseconds. No `yield_now` phase: on a 2-core
 /// machine it cost a syscall per round, and CPU that reactor threads needed, for no
 /// measurable gain (`--contender wakewire:multi` runs of the bench, December 2026).
-#[cfg(not(shuttle))]
+#[cfg(not(any(loom, shuttle)))]
 const SPIN_ROUNDS: u32 = 16;
 /// Under shuttle a round of looking takes as many scheduling steps as any other work:
 /// give up quickly, so the models explore sleeping and waking, not just spinning.
-#[cfg(shuttle)]
+#[cfg(all(shuttle, not(loom)))]
 const SPIN_ROUNDS: u32 = 2;
+/// Under loom, one round: every look multiplies the schedules loom explores, and the
+/// protocol is the same after any number of rounds.
+#[cfg(loom)]
+const SPIN_ROUNDS: u32 = 1;
 /// Rounds (a few microseconds) during which a searching worker leaves a victim's only
 /// queued task alone; after that it takes it, so a task queued behind a long poll moves.
-#[cfg(not(shuttle))]
+#[cfg(not(any(loom, shuttle)))]
 const PATIENT_ROUNDS: u32 = 8;
-#[cfg(shuttle)]
+#[cfg(all(shuttle, not(loom)))]
 const PATIENT_ROUNDS: u32 = 1;
+/// Under loom the one round takes a lone task at once (with fewer rounds than this, a
+/// lone task queued behind a blocked poll would never move).
+#[cfg(loom)]
+const PATIENT_ROUNDS: u32 = 0;
 
 /// Reports a worker thread's exit, whether it returned or unwound. Dropped after the
 /// [`WorkerLoop`] (whose `Drop` hands any task still queued on this worker to the
 /// injector), so the last worker's sweep finds every task.
-struct Leave {
-    shared: Arc<Shared>,
+struct Leave<D: Deques> {
+    state: Arc<PoolState<D>>,
     index: usize,
 }
 
-impl Drop for Leave {
+impl<D: Deques> Drop for Leave<D> {
     fn drop(&mut self) {
-        clear_current();
-        self.shared.idle.unregister_sleeper(self.index);
-        self.shared
+        schedule::leave_worker::<D>();
+        self.state.idle.unregister_sleeper(self.index);
+        self.state
             .counters
             .thread_stops
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.shared.worker_exited();
+            .fetch_add(1, Ordering::Relaxed);
+        self.state.worker_exited();
     }
 }
 
 /// One worker's run loop and its state.
-pub(crate) struct WorkerLoop {
-    shared: Arc<Shared>,
-    local: Rc<Local>,
-    park: Box<dyn DynPark>,
+pub struct WorkerLoop<D: Deques> {
+    state: Arc<PoolState<D>>,
+    worker: Rc<WorkerContext<D>>,
+    park: BoxPark,
     /// Polls so far, for the fairness interval.
     tick: u32,
     lifo_streak: u32,
@@ -82,22 +96,20 @@ pub(crate) struct WorkerLoop {
     searching: bool,
 }
 
-impl WorkerLoop {
-    pub(crate) fn new(
-        shared: Arc<Shared>,
-        index: usize,
-        queue: Worker<Runnable>,
-        park: Box<dyn DynPark>,
-    ) -> Self {
-        let local = Rc::new(Local {
-            pool: Arc::as_ptr(&shared),
+impl<D: Deques> WorkerLoop<D> {
+    /// Worker `index` of the pool `state`, with its local queue (from
+    /// [`PoolState::new`]) and the park it sleeps in. Call [`run`](Self::run) on the
+    /// worker's thread.
+    pub fn new(state: Arc<PoolState<D>>, index: usize, queue: D::Local, park: BoxPark) -> Self {
+        let worker = Rc::new(WorkerContext {
+            pool: state.id(),
             index,
             queues: LocalQueues::new(queue),
             running: Cell::new(None),
         });
         WorkerLoop {
-            shared,
-            local,
+            state,
+            worker,
             park,
             tick: 0,
             lifo_streak: 0,
@@ -106,39 +118,47 @@ impl WorkerLoop {
     }
 
     fn counters(&self) -> &WorkerCounters {
-        &self.shared.worker_counters[self.local.index]
+        &self.state.worker_counters[self.worker.index]
     }
 
     /// Runs tasks until shutdown, then drops the tasks left in the local queue.
     ///
     /// A panic in the user's code that the worker calls outside any task (the start and
-    /// stop hooks, the park) is caught and reported, and the worker goes on with its
-    /// tasks (see [`catch_user_panic`]).
-    pub(crate) fn run(self) {
-        let index = self.local.index;
+    /// stop hooks, the park, the blocked-poll hook) is caught and reported, and the worker
+    /// goes on with its tasks (see [`catch_user_panic`]).
+    ///
+    /// # Panics
+    ///
+    /// Panics if this thread is already running an executor.
+    pub fn run(self) {
+        let index = self.worker.index;
         // Dropped last, even when unwinding, so shutdown never waits for this thread.
         let _leave = Leave {
-            shared: Arc::clone(&self.shared),
+            state: Arc::clone(&self.state),
             index,
         };
         // Dropped before `_leave`: if the loop unwinds, its `Drop` moves the tasks still
         // queued here to the injector before the exit is reported.
         let mut worker = self;
-        let enter = wakewire_core::enter::enter()
+        let entered = wakewire_core::enter::enter()
             .expect("a pool worker thread is already running an executor");
-        CURRENT.with(|current| *current.borrow_mut() = Some(Rc::clone(&worker.local)));
-        if let Some(hook) = &worker.shared.config.on_start {
-            catch_user_panic(&worker.shared, index, "on_thread_start hook", || {
-                hook(index)
-            });
+        let in_park_context = worker.park.context().enter();
+        schedule::enter_worker(&worker.worker);
+        if let Some(hook) = &worker.state.config.on_start {
+            catch_user_panic(
+                &worker.state.counters,
+                index,
+                "on_thread_start hook",
+                || hook(index),
+            );
         }
         loop {
             let next = worker.next_task();
             // Checked between taking a task and polling it (taking one may have turned the
             // park): once shutdown has begun, only polls already running may finish.
-            if worker.shared.is_shutdown() {
+            if worker.state.is_shutdown() {
                 if let Some(runnable) = next {
-                    worker.local.queues.push_back(runnable);
+                    worker.worker.queues.push_back(runnable);
                 }
                 break;
             }
@@ -147,11 +167,18 @@ impl WorkerLoop {
                 None => worker.idle(),
             }
         }
+        // Out of the run loop: futures left in the local queue are dropped as the shutdown
+        // sweep drops the others, not entered and outside the park's context, so a
+        // destructor may block on another executor whichever path reaches it. The worker
+        // context stays until the queue is empty: wakes from those destructors land there.
+        drop(in_park_context);
+        drop(entered);
         worker.drain_local();
-        clear_current();
-        drop(enter);
-        if let Some(hook) = &worker.shared.config.on_stop {
-            catch_user_panic(&worker.shared, index, "on_thread_stop hook", || hook(index));
+        schedule::leave_worker::<D>();
+        if let Some(hook) = &worker.state.config.on_stop {
+            catch_user_panic(&worker.state.counters, index, "on_thread_stop hook", || {
+                hook(index)
+            });
         }
         // Drops the local queue (empty by now) and the park before `_leave` reports the
         // exit.
@@ -163,57 +190,76 @@ impl WorkerLoop {
         self.tick = self.tick.wrapping_add(1);
         if self.tick % INJECTOR_INTERVAL == 0 {
             let _ = self.turn_park();
-            if let Some(runnable) = self.shared.pop_injected(self.local.queues.queue()) {
+            if let Some(runnable) = self.state.pop_injected(self.worker.queues.queue()) {
                 self.lifo_streak = 0;
                 return Some(runnable);
             }
         }
-        let next = self.local.queues.next(&mut self.lifo_streak);
+        let next = self.worker.queues.next(&mut self.lifo_streak);
         if next.requeued {
-            self.shared.notify_one();
+            self.state.notify_one();
         }
         if next.from_lifo {
             bump(&self.counters().lifo_polls);
         }
         next.task
-            .or_else(|| self.shared.pop_injected(self.local.queues.queue()))
+            .or_else(|| self.state.pop_injected(self.worker.queues.queue()))
     }
 
     fn run_task(&mut self, runnable: Runnable) {
         if self.searching {
             self.searching = false;
             // We found work and nobody else is looking: if more is waiting where a peer
-            // could take it, wake one. (Only parallelism depends on this; no task can be
-            // stranded, since this worker is awake and looks at both queues itself.)
-            if self.shared.idle.end_searching()
-                && (!self.local.queues.queue().is_empty() || !self.shared.injector.is_empty())
-            {
-                self.shared.notify_one();
+            // could take it, wake one. A push that saw us searching relied on this look:
+            // without it, its task would wait for this poll to end while a peer sleeps.
+            if self.state.idle.end_searching() && self.state.has_visible_work() {
+                self.state.notify_one();
             }
         }
         let id = runnable.id();
-        self.local.running.set(Some(id));
+        self.worker.running.set(Some(id));
         bump(&self.counters().polls);
-        // Blocked-poll timing happens inside the task (`Tracked::poll`), so a report is
-        // made before the task's output can be seen.
-        runnable.run();
-        self.local.running.set(None);
+        let (_, blocked) = self
+            .state
+            .config
+            .watch
+            .time(id, self.worker.index, || runnable.run());
+        self.worker.running.set(None);
+        if let Some(report) = blocked {
+            self.report_blocked(report);
+        }
+    }
+
+    /// Reports a poll that ran past the threshold, after it returned: outside the task, so
+    /// a panicking hook cannot touch the task's output. The panic is caught and counted
+    /// like one of the park's.
+    fn report_blocked(&self, report: BlockedPoll) {
+        bump(&self.counters().blocked_polls);
+        let watch = &self.state.config.watch;
+        catch_user_panic(
+            &self.state.counters,
+            report.worker,
+            "blocked-poll hook",
+            || watch.report(&report),
+        );
     }
 
     /// Steps 5–6: search, spin, then sleep. Returns when there may be work (or shutdown).
+    // Under loom `PATIENT_ROUNDS` is 0 and the comparison always true.
+    #[cfg_attr(loom, allow(clippy::absurd_extreme_comparisons))]
     fn idle(&mut self) {
         for round in 0..SPIN_ROUNDS {
             if let Some(runnable) = self.search(round >= PATIENT_ROUNDS) {
-                if self.shared.is_shutdown() {
+                if self.state.is_shutdown() {
                     // Shutdown began while we searched: only polls already running may
                     // finish. Leave the task where the run loop's drain drops it.
-                    self.local.queues.push_back(runnable);
+                    self.worker.queues.push_back(runnable);
                     return;
                 }
                 self.run_task(runnable);
                 return;
             }
-            if self.shared.is_shutdown() {
+            if self.state.is_shutdown() {
                 return;
             }
             spin(1 << round.min(6));
@@ -225,11 +271,11 @@ impl WorkerLoop {
     /// A victim's only queued task is taken only when `take_lone` is set: its own worker
     /// is about to run it, and moving it would just move a chain of spawns between cores.
     fn search(&mut self, take_lone: bool) -> Option<Runnable> {
-        if let Some(runnable) = self.shared.pop_injected(self.local.queues.queue()) {
+        if let Some(runnable) = self.state.pop_injected(self.worker.queues.queue()) {
             return Some(runnable);
         }
         if !self.searching {
-            self.searching = self.shared.idle.try_begin_searching();
+            self.searching = self.state.idle.try_begin_searching();
             if !self.searching {
                 return None;
             }
@@ -240,11 +286,11 @@ impl WorkerLoop {
     /// Steals half of some other worker's queue, starting at a different victim each time.
     fn steal(&mut self, take_lone: bool) -> Option<Runnable> {
         let stolen = queues::steal(
-            &self.shared.stealers,
-            self.local.index,
+            &self.state.stealers,
+            self.worker.index,
             self.tick as usize,
             take_lone,
-            self.local.queues.queue(),
+            self.worker.queues.queue(),
         );
         if stolen.is_some() {
             bump(&self.counters().steals);
@@ -253,21 +299,29 @@ impl WorkerLoop {
     }
 
     /// Parks until a notifier chooses this worker (or shutdown).
+    ///
+    /// After `begin_park` it looks at every queue once more (`begin_park`'s `SeqCst` fence
+    /// pairs with the one a pusher issues before it reads the idle counts; see
+    /// [`crate::deques`]): either it sees a task pushed meanwhile, or the pusher saw this
+    /// worker asleep and wakes a sleeper. Either way no task waits for a busy worker while
+    /// this one sleeps.
     fn sleep(&mut self) {
-        let index = self.local.index;
+        let index = self.worker.index;
         let was_searching = std::mem::take(&mut self.searching);
-        if self.shared.idle.begin_park(index, was_searching) && self.shared.has_visible_work() {
-            // We were the last searcher and work arrived meanwhile: make sure a worker (maybe
-            // us, now listed as asleep) comes for it.
-            self.shared.notify_one();
+        self.state.idle.begin_park(index, was_searching);
+        if self.state.has_visible_work() {
+            // Work arrived meanwhile: make sure a worker (maybe us, now listed as asleep)
+            // comes for it.
+            self.state.notify_one();
         }
         loop {
-            if self.shared.is_shutdown() {
+            if self.state.is_shutdown() {
                 return;
             }
             bump(&self.counters().parks);
             // A panicking park is reported and then treated like a spurious wakeup.
-            match catch_user_panic(&self.shared, index, "park", || self.park.park()) {
+            let park = &mut self.park;
+            match catch_user_panic(&self.state.counters, index, "park", || park.park()) {
                 Some(Ok(())) => {}
                 Some(Err(error)) => {
                     tracing::error!(worker = index, %error, "worker park failed; retrying");
@@ -275,7 +329,7 @@ impl WorkerLoop {
                 }
                 None => thread::yield_now(),
             }
-            if self.shared.idle.was_notified(index) {
+            if self.state.idle.was_notified(index) {
                 // The notifier counted us as searching.
                 self.searching = true;
                 return;
@@ -286,38 +340,48 @@ impl WorkerLoop {
     /// A busy worker's non-blocking turn of its park (for reactors driven by it). Errors
     /// are ignored here: the sleeping path reports them.
     fn turn_park(&mut self) -> Option<std::io::Result<()>> {
-        catch_user_panic(&self.shared, self.local.index, "park", || {
-            self.park.park_timeout(Duration::ZERO)
+        let park = &mut self.park;
+        catch_user_panic(&self.state.counters, self.worker.index, "park", || {
+            park.park_timeout(Duration::ZERO)
         })
     }
 
     /// Drops what is left in the LIFO slot and local queue (shutdown). Dropping a task can
     /// wake others onto this queue, so repeat until both are empty.
     fn drain_local(&mut self) {
-        while let Some(runnable) = self.local.queues.pop_any() {
+        while let Some(runnable) = self.worker.queues.pop_any() {
             drop(runnable);
         }
     }
 }
 
-impl Drop for WorkerLoop {
+impl<D: Deques> Drop for WorkerLoop<D> {
     /// After a normal exit the local queue and LIFO slot are empty. If the run loop
     /// unwound (a bug: user code it calls is caught), hand what they hold to the injector,
     /// where another worker runs it or the shutdown sweep drops it, and give up the
     /// searching role so the idle bookkeeping still wakes sleepers.
     fn drop(&mut self) {
-        clear_current();
+        schedule::leave_worker::<D>();
         if std::mem::take(&mut self.searching) {
-            self.shared.idle.end_searching();
+            self.state.idle.end_searching();
         }
         let mut handed_over = false;
-        while let Some(runnable) = self.local.queues.pop_any() {
-            self.shared.injector.push(runnable);
+        while let Some(runnable) = self.worker.queues.pop_any() {
+            self.state.injector.push(runnable);
             handed_over = true;
         }
         if handed_over {
-            self.shared.notify_one();
+            self.state.notify_one();
         }
+    }
+}
+
+impl<D: Deques> std::fmt::Debug for WorkerLoop<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerLoop")
+            .field("worker", &self.worker)
+            .field("searching", &self.searching)
+            .finish_non_exhaustive()
     }
 }
 
@@ -329,19 +393,22 @@ impl Drop for WorkerLoop {
 ///
 /// [`PoolMetrics::caught_panics`]: crate::PoolMetrics::caught_panics
 fn catch_user_panic<R>(
-    shared: &Shared,
+    counters: &PoolCounters,
     index: usize,
     what: &'static str,
     f: impl FnOnce() -> R,
 ) -> Option<R> {
+    // loom reports a failed model (a deadlock) by panicking in the thread that blocks,
+    // which is often a park: that panic must reach the model, not be caught here.
+    #[cfg(loom)]
+    if cfg!(loom) {
+        return Some(f());
+    }
     let payload = match catch_unwind(AssertUnwindSafe(f)) {
         Ok(value) => return Some(value),
         Err(payload) => payload,
     };
-    shared
-        .counters
-        .caught_panics
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    counters.caught_panics.fetch_add(1, Ordering::Relaxed);
     tracing::error!(
         worker = index,
         panic = wakewire_core::panic::payload_message(&*payload).unwrap_or("(not a string)"),
@@ -358,27 +425,20 @@ mod tests {
     use std::future::pending;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use wakewire_core::{Park, ThreadParker, Unpark};
+    use wakewire_core::park::AnyUnpark;
+    use wakewire_core::ThreadParker;
 
     use super::*;
-    use crate::shared::Config;
+    use crate::deques::Crossbeam;
+    use crate::state::Config;
 
-    fn one_worker() -> (Arc<Shared>, WorkerLoop) {
-        let queue = Worker::new_fifo();
+    fn one_worker() -> (Arc<PoolState<Crossbeam>>, WorkerLoop<Crossbeam>) {
         let park = ThreadParker::new();
-        let unpark = park.unparker();
-        let shared = Arc::new(Shared::new(
-            vec![queue.stealer()],
-            vec![Box::new(move || unpark.unpark())],
-            Config {
-                on_start: None,
-                on_stop: None,
-                blocked_threshold: None,
-                on_blocked: None,
-            },
-        ));
-        let worker = WorkerLoop::new(Arc::clone(&shared), 0, queue, Box::new(park));
-        (shared, worker)
+        let (state, mut queues) =
+            PoolState::new(vec![AnyUnpark::new(park.unparker())], Config::default());
+        let queue = queues.pop().expect("one queue per worker");
+        let worker = WorkerLoop::new(Arc::clone(&state), 0, queue, BoxPark::new(park));
+        (state, worker)
     }
 
     /// Shutdown begins after the run loop's check and before an idle worker's search
@@ -386,7 +446,7 @@ mod tests {
     /// polls finish, drops the rest"), only dropped, once, by the worker's drain.
     #[test]
     fn idle_does_not_poll_a_task_found_after_shutdown_began() {
-        let (shared, mut worker) = one_worker();
+        let (state, mut worker) = one_worker();
         let polls = Arc::new(AtomicUsize::new(0));
         let drops = Arc::new(AtomicUsize::new(0));
         struct CountDrop(Arc<AtomicUsize>);
@@ -397,14 +457,14 @@ mod tests {
         }
         let (counted, guard) = (Arc::clone(&polls), CountDrop(Arc::clone(&drops)));
         // From a thread that is no worker: the task waits in the injector.
-        let handle = shared
+        let handle = state
             .spawn(async move {
                 let _guard = guard;
                 counted.fetch_add(1, Ordering::SeqCst);
                 pending::<()>().await
             })
             .unwrap();
-        shared.begin_shutdown();
+        state.begin_shutdown();
         worker.idle();
         assert_eq!(
             polls.load(Ordering::SeqCst),
@@ -415,6 +475,6 @@ mod tests {
         assert_eq!(drops.load(Ordering::SeqCst), 1);
         assert!(handle.is_finished());
         drop(worker);
-        assert!(shared.tracker.is_empty());
+        assert!(state.registry.is_empty());
     }
 }

@@ -1,4 +1,4 @@
-//! C8 (i): one task that calls `thread::sleep(200 ms)` in every poll does not stop the
+//! One task that calls `thread::sleep(200 ms)` in every poll does not stop the
 //! other tasks on a 2-worker pool: the other worker takes the injector's work and steals
 //! the blocked worker's queue. Also: such polls are reported when a threshold is set.
 
@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::{BlockedPoll, Pool};
 
-use util::{watchdog, yield_now};
+use util::watchdog;
 
 #[test]
 fn fault_blocking_and_never_yielding_task() {

@@ -1,4 +1,4 @@
-//! C6: a future that panics in `Drop` during (i) cancellation, (ii) pool shutdown, and an
+//! A future that panics in `Drop` during (i) cancellation, (ii) pool shutdown, and an
 //! output that panics in `Drop` after completion (iii). No double-panic abort (each case
 //! runs in a child process and must not die of SIGABRT), other tasks' drop guards still
 //! run, shutdown returns.
@@ -11,10 +11,10 @@ use std::os::unix::process::ExitStatusExt;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{in_child, run_in_child, watchdog, yield_now, DropCounter, Parked};
+use util::{in_child, run_in_child, watchdog, DropCounter, Parked};
 
 struct PanicOnDrop;
 

@@ -13,10 +13,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Park, Spawn, ThreadParker};
+use wakewire_core::future::yield_now;
+use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now, DropCounter};
+use util::{watchdog, DropCounter};
 
 /// Forwards to a thread parker, but panics the first time one of the chosen calls is made.
 struct PanicOncePark {

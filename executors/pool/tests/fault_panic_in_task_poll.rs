@@ -1,4 +1,4 @@
-//! C5: a future that panics on its 1st or 2nd poll is reported through its handle, its
+//! A future that panics on its 1st or 2nd poll is reported through its handle, its
 //! drop guard runs once, the workers survive and keep running other tasks.
 #![cfg_attr(panic = "abort", allow(unused))]
 
@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now, DropCounter};
+use util::{watchdog, DropCounter};
 
 #[test]
 #[cfg_attr(panic = "abort", ignore)]

@@ -10,10 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Park, Spawn, ThreadParker};
+use wakewire_core::future::yield_now;
+use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now};
+use util::watchdog;
 
 #[test]
 fn thread_names_hooks_and_stack_size() {

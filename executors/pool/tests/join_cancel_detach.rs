@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 
 use util::{watchdog, DropCounter, Mailbox, Parked};
@@ -70,7 +69,8 @@ fn cancel_after_completion_keeps_the_output() {
     assert_eq!(pool.block_on(task).unwrap(), 5);
 }
 
-/// A6 in stress form (loom cannot see async-task's atomics): handles are dropped on a
+/// The race of a handle's drop with its task's completion, in stress form (loom cannot
+/// see async-task's atomics): handles are dropped on a
 /// foreign thread while their tasks complete on the workers; every output is dropped
 /// exactly once, by whichever side comes last.
 #[test]

@@ -1,4 +1,4 @@
-//! E3: after every scenario (tasks waiting on a "reactor", a task holding its own handle,
+//! After every scenario (tasks waiting on a "reactor", a task holding its own handle,
 //! detached tasks, cancelled tasks, finished tasks) and shutdown, the live-task count is 0
 //! and every task's memory and stray waker is released.
 
@@ -10,10 +10,11 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::task::Waker;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, JoinHandle, Spawn};
+use wakewire_core::future::yield_now;
+use wakewire_core::JoinHandle;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now, DropCounter, Parked};
+use util::{watchdog, DropCounter, Parked};
 
 struct Counting;
 

@@ -1,4 +1,4 @@
-//! E4: creating and dropping a 2-worker pool 100+ times leaves the process's thread count
+//! Creating and dropping a 2-worker pool 100+ times leaves the process's thread count
 //! at its baseline (read from `/proc/self/task`), and every started thread stopped.
 //! This file holds one test so no other test's threads disturb the count.
 
@@ -6,10 +6,10 @@ mod util;
 
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{thread_count, watchdog, yield_now};
+use util::{thread_count, watchdog};
 
 #[test]
 fn leak_fds_and_threads() {

@@ -1,4 +1,4 @@
-//! A1: tasks are conserved across a worker's LIFO slot and local queue, the injector, and
+//! Tasks are conserved across a worker's LIFO slot and local queue, the injector, and
 //! the other workers' queues: every task pushed is popped, stolen or handed to the
 //! injector, and in the end run (or found still queued) **exactly once**, checked with a
 //! per-id count in every interleaving.
@@ -67,6 +67,10 @@ impl BatchSource<usize, Deque> for Deque {
 
     fn queued(&self) -> usize {
         self.0.lock().unwrap().len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.lock().unwrap().is_empty()
     }
 }
 

@@ -1,7 +1,6 @@
 //! The idle/searching bookkeeping (`idle.rs`): the counts stay balanced under concurrency,
-//! and concurrent notifiers wake one sleeper, not all of them (no thundering herd; the
-//! traceability row of RELIABILITY.md). Task conservation itself (A1) is
-//! `loom_deque_push_pop_steal_overflow`.
+//! and concurrent notifiers wake one sleeper, not all of them (no thundering herd). Task
+//! conservation itself is `loom_deque_push_pop_steal_overflow`.
 #![cfg(loom)]
 
 use loom::sync::Arc;

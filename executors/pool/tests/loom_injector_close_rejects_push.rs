@@ -1,4 +1,4 @@
-//! A2: a push onto the injector that races with its close either gets in, and the task is
+//! A push onto the injector that races with its close either gets in, and the task is
 //! then drained by the shutdown sweep, or is refused and comes back to the caller as
 //! `Err(task)` (the pool's `spawn` then drops it and returns `SpawnError`). A task is never
 //! silently dropped or left behind: in every interleaving, drained + refused == pushed,
@@ -9,7 +9,7 @@
 //! The pool's injector has no close of its own; what closes it is the spawn gate. The real
 //! [`SpawnGate`] code runs here: `admit` (a spawn from outside the workers: enter the gate,
 //! push, leave; or `Err(task)` once closed), `close`, and `drain_until_quiet`, the loop of
-//! `Shared::sweep` (read "no push in flight", then drain, until both hold).
+//! `PoolState::sweep` (read "no push in flight", then drain, until both hold).
 //!
 //! # What is not
 //!
@@ -31,7 +31,7 @@ struct Injector {
 }
 
 impl Injector {
-    /// `Shared::spawn` from a thread that is no worker: returns the task back if refused.
+    /// `PoolState::spawn` from a thread that is no worker: returns the task back if refused.
     fn push(&self, task: usize) -> Result<(), usize> {
         self.gate
             .admit(task, |task| self.queue.lock().unwrap().push_back(task))

@@ -1,166 +1,83 @@
-//! A3: the workers' sleep/notify protocol (`idle.rs`) never strands a task while every
-//! worker sleeps. Two model workers run the same sequence of calls as the real worker
-//! loop (take, search, last-searcher re-check, park, check they were chosen) while a task
-//! is pushed from outside or by one of the workers. The worker that takes the last task
-//! stops everyone; if a push were stranded, all threads would block and loom reports a
+//! The pool's sleep/notify protocol never strands a task while every worker sleeps, checked
+//! on the pool's own code: `PoolState`, `WorkerLoop::run` (taking, searching, the last
+//! searcher's look at every queue, parking, being chosen), the spawn path and
+//! `PoolState::stop`, over the stand-in deques of `model/mod.rs`, which have
+//! crossbeam-deque's memory orderings (so loom explores the weak-memory side of the
+//! argument written in the pool's `deques.rs`).
+//!
+//! Each model ends with the pool's shutdown and the joins. If a task were stranded — queued
+//! where it could be taken, while every worker sleeps and nobody is coming — the thread
+//! waiting for it would block forever with every other thread, and loom reports the
 //! deadlock.
+//!
+//! Run with `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 CARGO_TARGET_DIR=target/loom
+//! cargo test --release -p wakewire-executor-pool --test loom_park_unpark_no_lost_wakeup`.
 #![cfg(loom)]
 
-use loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use loom::sync::{Arc, Mutex};
-use loom::thread::{self, Thread};
-use wakewire_executor_pool::idle::Idle;
+mod model;
 
-const WORKERS: usize = 2;
+use std::sync::Arc;
 
-struct Model {
-    idle: Idle,
-    /// The run queues, reduced to a count of queued tasks.
-    queued: AtomicUsize,
-    taken: AtomicUsize,
-    total: usize,
-    stop: AtomicBool,
-    /// Whether the first task has spawned its child yet.
-    spawned: AtomicBool,
-    threads: Mutex<Vec<Option<Thread>>>,
-}
+use loom::future::block_on;
 
-impl Model {
-    fn new(total: usize) -> Arc<Self> {
-        Arc::new(Model {
-            idle: Idle::new(WORKERS),
-            queued: AtomicUsize::new(0),
-            taken: AtomicUsize::new(0),
-            total,
-            stop: AtomicBool::new(false),
-            spawned: AtomicBool::new(false),
-            threads: Mutex::new(vec![None; WORKERS]),
-        })
-    }
+use model::{Latch, ModelPool};
 
-    /// A push followed by the notify that `Shared::inject` / `schedule_*` do.
-    fn push(&self) {
-        self.queued.fetch_add(1, Ordering::SeqCst);
-        self.notify();
-    }
-
-    fn notify(&self) {
-        if let Some(index) = self.idle.worker_to_notify() {
-            let thread = self.threads.lock().unwrap()[index].clone();
-            thread
-                .expect("a sleeping worker registered its thread")
-                .unpark();
-        }
-    }
-
-    fn try_take(&self) -> bool {
-        let mut current = self.queued.load(Ordering::SeqCst);
-        while current > 0 {
-            match self.queued.compare_exchange(
-                current,
-                current - 1,
-                Ordering::SeqCst,
-                Ordering::SeqCst,
-            ) {
-                Ok(_) => return true,
-                Err(actual) => current = actual,
-            }
-        }
-        false
-    }
-
-    fn stop_all(&self) {
-        self.stop.store(true, Ordering::SeqCst);
-        for thread in self.threads.lock().unwrap().iter().flatten() {
-            thread.unpark();
-        }
-    }
-
-    /// The real worker loop's calls, in order (`worker.rs`), with `push_on_first_task`
-    /// standing for the first task spawning another.
-    fn worker(&self, index: usize, push_on_first_task: bool) {
-        self.threads.lock().unwrap()[index] = Some(thread::current());
-        let mut searching = false;
-        while !self.stop.load(Ordering::SeqCst) {
-            // next_task, then search (the queues are one count here; only a searching
-            // worker may steal).
-            let mut got = self.try_take();
-            if !got {
-                if !searching {
-                    searching = self.idle.try_begin_searching();
-                }
-                got = searching && self.try_take();
-            }
-            if got {
-                if searching {
-                    searching = false;
-                    if self.idle.end_searching() && self.queued.load(Ordering::SeqCst) > 0 {
-                        self.notify();
-                    }
-                }
-                // run_task
-                if push_on_first_task && !self.spawned.swap(true, Ordering::SeqCst) {
-                    self.push();
-                }
-                if self.taken.fetch_add(1, Ordering::SeqCst) + 1 == self.total {
-                    self.stop_all();
-                }
-                continue;
-            }
-            // sleep
-            let was_searching = std::mem::take(&mut searching);
-            if self.idle.begin_park(index, was_searching) && self.queued.load(Ordering::SeqCst) > 0
-            {
-                self.notify();
-            }
-            loop {
-                if self.stop.load(Ordering::SeqCst) {
-                    return;
-                }
-                thread::park();
-                if self.idle.was_notified(index) {
-                    searching = true;
-                    break;
-                }
-            }
-        }
-    }
-}
-
+/// A task spawned from outside (through the spawn gate onto the injector) while both
+/// workers start, search and go to sleep: some worker runs it.
 #[test]
 fn loom_park_unpark_no_lost_wakeup() {
     loom::model(|| {
-        let model = Model::new(1);
-        let workers: Vec<_> = (0..WORKERS)
-            .map(|index| {
-                let model = model.clone();
-                thread::spawn(move || model.worker(index, false))
-            })
-            .collect();
-        model.push();
-        for worker in workers {
-            worker.join().unwrap();
-        }
-        assert_eq!(model.taken.load(Ordering::SeqCst), 1);
+        let pool = ModelPool::start(2);
+        let task = pool.state.spawn(async { 7 }).unwrap();
+        assert_eq!(block_on(task).unwrap(), 7);
+        pool.shutdown();
     });
 }
 
+/// A task spawned by a task (onto its worker's local queue: crossbeam's `Relaxed` push)
+/// while the other worker goes to sleep. The parent then blocks its worker until the child
+/// has run, so only the other worker can run it: it must be woken, or see the push in its
+/// last look. Without the `SeqCst` fences that pair the pusher's look at the idle word
+/// with the sleeper's look at the deques, loom finds the stale reads that strand the child.
 #[test]
 fn loom_park_unpark_no_lost_wakeup_local_push() {
-    // The first task, taken by one worker, pushes a second one (a spawn from a task)
-    // while the other worker may be going to sleep.
-    loom::model(|| {
-        let model = Model::new(2);
-        model.queued.store(1, Ordering::SeqCst);
-        let workers: Vec<_> = (0..WORKERS)
-            .map(|index| {
-                let model = model.clone();
-                thread::spawn(move || model.worker(index, true))
+    loom::model(|| child_runs_while_its_parent_blocks(2));
+}
+
+/// The parent blocks its worker until another worker ran its child.
+fn child_runs_while_its_parent_blocks(workers: usize) {
+    let pool = ModelPool::start(workers);
+    let ran = Latch::default();
+    let parent = {
+        let (state, ran) = (Arc::clone(&pool.state), ran.clone());
+        pool.state
+            .spawn(async move {
+                let child = {
+                    let ran = ran.clone();
+                    state.spawn(async move { ran.set() }).unwrap()
+                };
+                // A poll that blocks its worker (until the child ran elsewhere).
+                ran.wait();
+                child.await.unwrap();
             })
-            .collect();
-        for worker in workers {
-            worker.join().unwrap();
-        }
-        assert_eq!(model.taken.load(Ordering::SeqCst), 2);
-    });
+            .unwrap()
+    };
+    block_on(parent).unwrap();
+    pool.shutdown();
+}
+
+/// Three workers, so that two may search at once and a third is refused (at most half of
+/// the workers search): a searcher that gives up while another still searches relies on
+/// that one's look, and the refused one on both. The parent blocks one worker until one
+/// of the other two ran its child.
+///
+/// Four threads under loom's usual bound of two preemptions take minutes; this model is
+/// bounded to one (loom still switches threads at every blocking point — a park, a lock, a
+/// join — besides the one preemption), which keeps it to seconds. The races that need two
+/// preemptions are the two-worker models' subject.
+#[test]
+fn loom_park_unpark_no_lost_wakeup_three_workers() {
+    let mut model = loom::model::Builder::new();
+    model.preemption_bound = Some(1);
+    model.check(|| child_runs_while_its_parent_blocks(3));
 }

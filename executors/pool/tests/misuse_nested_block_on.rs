@@ -1,11 +1,10 @@
-//! D6 (pool part): `block_on` inside a pool task, and inside another `block_on`, panics
+//! `block_on` inside a pool task, and inside another `block_on`, panics
 //! with a clear message instead of deadlocking; the worker survives.
 
 mod util;
 
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 
 use util::{panic_text, watchdog};

@@ -1,4 +1,4 @@
-//! D7: spawning after shutdown returns `Err(SpawnError)` and drops the future before
+//! Spawning after shutdown returns `Err(SpawnError)` and drops the future before
 //! `spawn` returns; so does a spawn from a future's `Drop` during shutdown.
 
 mod util;
@@ -7,7 +7,7 @@ use std::future::pending;
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn, SpawnError};
+use wakewire_core::SpawnError;
 use wakewire_executor_pool::{Pool, PoolSpawner};
 
 use util::{watchdog, DropCounter};

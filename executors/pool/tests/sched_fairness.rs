@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now, Mailbox};
+use util::{watchdog, Mailbox};
 
 /// Two tasks bounce a message until `stop` is set.
 fn ping_pong_until(pool: &Pool, stop: Arc<AtomicBool>, rounds: Arc<AtomicUsize>) {

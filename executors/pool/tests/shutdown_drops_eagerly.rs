@@ -1,4 +1,4 @@
-//! E5: shutdown drops every unfinished future exactly once and returns, also when futures'
+//! Shutdown drops every unfinished future exactly once and returns, also when futures'
 //! destructors wake each other or take a lock the test holds for a while; awaiting a
 //! dropped task's handle gives `Cancelled`.
 
@@ -10,7 +10,6 @@ use std::task::Waker;
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 
 use util::{watchdog, DropCounter, Parked};

@@ -1,4 +1,4 @@
-//! A11: the whole pool under shuttle's randomized schedulers — 2 workers, 20 tasks that
+//! The whole pool under shuttle's randomized schedulers — 2 workers, 20 tasks that
 //! wake each other through channels, some detached handles, a spawn from inside a task,
 //! and a final shutdown racing a late wake. Checks conservation (every future dropped
 //! exactly once, every completed task's output received or dropped exactly once, every
@@ -8,7 +8,7 @@
 //! Run (release; each check takes well under a minute on 2 cores):
 //!
 //! ```text
-//! RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=/work/main/target/shuttle \
+//! RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle \
 //!     cargo test -p wakewire-executor-pool --release --test shuttle_pool_end_to_end
 //! ```
 //!
@@ -22,7 +22,7 @@
 //! SHUTTLE_SCHEDULE='"
 //! 910294018ac2dddcb5a5adc207902449...
 //! "' RUSTFLAGS="--cfg shuttle" \
-//!     CARGO_TARGET_DIR=/work/main/target/shuttle cargo test -p wakewire-executor-pool \
+//!     CARGO_TARGET_DIR=target/shuttle cargo test -p wakewire-executor-pool \
 //!     --release --test shuttle_pool_end_to_end -- --ignored shuttle_replay --nocapture
 //! ```
 //!
@@ -37,7 +37,7 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use shuttle::sync::Mutex;
-use wakewire_core::{BlockOn, JoinHandle, Spawn};
+use wakewire_core::JoinHandle;
 use wakewire_executor_pool::Pool;
 
 const TASKS: usize = 20;

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, DynSpawn, Spawn};
+use wakewire_core::future::yield_now;
+use wakewire_core::DynSpawn;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now};
+use util::watchdog;
 
 #[test]
 fn spawn_from_outside_and_join() {

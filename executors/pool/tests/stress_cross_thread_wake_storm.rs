@@ -1,4 +1,4 @@
-//! B2: (i) 50 tracks × 200-hop message chains × 5 cycles on 10 fresh pools; (ii) 4 foreign
+//! A storm of cross-thread wakes: (i) 50 tracks × 200-hop message chains × 5 cycles on 10 fresh pools; (ii) 4 foreign
 //! threads each wake 1 000 tasks 100 times while those tasks complete. Every track
 //! finishes, every task completes exactly once, and no task is polled after it completed.
 
@@ -12,7 +12,6 @@ use std::task::{Context, Poll};
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
 use wakewire_executor_pool::Pool;
 
 use util::{watchdog, Mailbox};

@@ -1,4 +1,4 @@
-//! B1: 800 000 tasks on the 2-worker pool (scaled by `RELIABILITY_SCALE`), each yields once
+//! 800 000 tasks on the 2-worker pool (scaled by `RELIABILITY_SCALE`), each yields once
 //! by waking itself and then records its index in an atomic bitset: every bit is set
 //! exactly once and the pool counts exactly two polls per task. Half the tasks are spawned
 //! from outside (injector), half from inside tasks (local queues, stealing).
@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, Spawn};
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now};
+use util::watchdog;
 
 struct Bitset {
     words: Vec<AtomicU64>,

@@ -1,4 +1,4 @@
-//! B3: 1 000 iterations (scaled): build a pool, spawn 100 never-completing tasks with drop
+//! Spawning races shutdown, 1 000 times (scaled): build a pool, spawn 100 never-completing tasks with drop
 //! guards and 100 self-waking tasks, keep spawning from a foreign thread, then drop the
 //! pool. Per iteration: every accepted future is dropped exactly once (each has its own
 //! drop counter, so a double drop cannot hide behind a missed one), every refused future
@@ -12,10 +12,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use wakewire_core::Spawn;
+use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, yield_now, DropCounter};
+use util::{watchdog, DropCounter};
 
 /// What the foreign spawner saw.
 struct Foreign {

@@ -33,26 +33,6 @@ impl Drop for DropGuard {
     }
 }
 
-/// A future that returns `Pending` once after waking itself: a real trip through the queue.
-pub struct YieldNow(bool);
-
-pub fn yield_now() -> YieldNow {
-    YieldNow(false)
-}
-
-impl Future for YieldNow {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            return Poll::Ready(());
-        }
-        self.0 = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    }
-}
-
 /// A future that never completes but hands its waker out, like a leaf waiting on a reactor.
 pub struct Parked(pub mpsc::Sender<Waker>);
 
