@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use wakewire_adapter_tokio::TokioReactor;
 use wakewire_core::timer::Timer;
-use wakewire_core::{BlockOn, Spawn};
+
 use wakewire_executor_pool::Pool;
 use wakewire_test_util::watchdog;
 

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use wakewire_core::{BlockOn, LocalSpawn, ThreadParker};
+use wakewire_core::ThreadParker;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::{sleep, ManualClock, TimerPark, TimerThread};
 use wakewire_test_util::{poll_once, watchdog};
