@@ -76,7 +76,8 @@ fn sleep_for_duration_max_on_the_global_timer() {
     let mut forever = timer.sleep(Duration::MAX);
     assert_eq!(poll(&mut forever, &mut cx), Poll::Pending);
     let mut soon = timer.sleep(Duration::ZERO);
-    let _watchdog = util::Watchdog::new("zero sleep on the global timer", Duration::from_secs(20));
+    let _watchdog =
+        wakewire_test_util::watchdog("zero sleep on the global timer", Duration::from_secs(20));
     while poll(&mut soon, &mut cx).is_pending() {
         std::thread::yield_now(); // the global timer thread fires it
     }
@@ -153,7 +154,7 @@ fn execute_100<S: Spawn>(
 
 #[test]
 fn executor_runs_on_local_pool_and_foreign() {
-    let _watchdog = util::Watchdog::new("executor", Duration::from_secs(20));
+    let _watchdog = wakewire_test_util::watchdog("executor", Duration::from_secs(20));
     let local = LocalExecutor::new();
     execute_100(local.spawner(), |rx| {
         local.block_on(async {
@@ -192,7 +193,7 @@ fn executor_after_shutdown_drops_the_future_at_once() {
 
 #[test]
 fn io_both_directions_round_trip() {
-    let _watchdog = util::Watchdog::new("io", Duration::from_secs(20));
+    let _watchdog = wakewire_test_util::watchdog("io", Duration::from_secs(20));
     wakewire_core::block_on(async {
         let (a, b) = UnixStream::pair().unwrap();
         // futures-io → hyper → futures-io: every byte goes through both impls.

@@ -17,7 +17,8 @@ use std::time::Duration;
 use socket2::{Domain, Socket, Type};
 use util::client::{get_request, read_response, IO_TIMEOUT};
 use util::server::JSON;
-use util::{open_fds, Config, Runtime, Server};
+use util::{Config, Runtime, Server};
+use wakewire_test_util::open_fds;
 
 const CHILD_RUNTIME: &str = "WAKEWIRE_HYPER_EMFILE_RUNTIME";
 const CLIENTS: usize = 5;
@@ -25,7 +26,7 @@ const CLIENTS: usize = 5;
 const WINDOW: Duration = Duration::from_millis(500);
 
 fn run_child(runtime: &str) {
-    let _watchdog = util::Watchdog::new(runtime, Duration::from_secs(60));
+    let _watchdog = wakewire_test_util::watchdog(runtime, Duration::from_secs(60));
     let output = Command::new(std::env::current_exe().unwrap())
         .args(["emfile_child", "--exact", "--nocapture", "--test-threads=1"])
         .env(CHILD_RUNTIME, runtime)

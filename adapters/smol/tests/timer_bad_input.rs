@@ -1,7 +1,5 @@
 //! Bad input for async-io's timer behind Wakewire's `Timer` trait: zero and huge timeouts.
 
-mod util;
-
 use std::future::{pending, ready};
 use std::time::Duration;
 
@@ -12,7 +10,7 @@ use wakewire_executor_local::LocalExecutor;
 
 #[test]
 fn timeouts_of_zero_and_max_on_async_ios_timer() {
-    let _watchdog = util::join_contract::watchdog("timeouts", Duration::from_secs(30));
+    let _watchdog = wakewire_test_util::watchdog("timeouts", Duration::from_secs(30));
     let ex = LocalExecutor::new();
     ex.block_on(async {
         let timer = AsyncIoTimer;

@@ -1,8 +1,7 @@
-//! `compat` both ways, on each of our executors: Wakewire's `futures-io` sockets driven by
-//! tokio's io-util helpers (`read_exact`, `write_all`, `copy`, `lines`, `shutdown`), and
-//! tokio's sockets (under a `TokioReactor`) driven by `futures-util`'s helpers.
-
-mod util;
+//! `compat` both ways: Wakewire's `futures-io` sockets driven by tokio's io-util helpers
+//! (`read_exact`, `write_all`, `copy`, `lines`, `shutdown`), and tokio's sockets (under a
+//! `TokioReactor`) driven by `futures-util`'s helpers. On Wakewire's local executor; the
+//! reactors under every executor are the matrix's `mio` and `tokio` columns.
 
 use futures_util::io::{AsyncBufReadExt as _, AsyncWriteExt as _};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
@@ -94,7 +93,13 @@ async fn tokio_sockets_as_futures_io(reactor: TokioReactor) {
     reactor.shutdown();
 }
 
-on_each_executor!(our_sockets_under_tokio_helpers, our_sockets_as_tokio_io);
-on_each_executor!(tokio_sockets_under_futures_helpers, || {
-    tokio_sockets_as_futures_io(TokioReactor::on_own_thread().unwrap())
-});
+#[test]
+fn our_sockets_under_tokio_helpers() {
+    wakewire_test_util::run_local(|_| our_sockets_as_tokio_io());
+}
+
+#[test]
+fn tokio_sockets_under_futures_helpers() {
+    let reactor = TokioReactor::on_own_thread().unwrap();
+    wakewire_test_util::run_local(|_| tokio_sockets_as_futures_io(reactor));
+}

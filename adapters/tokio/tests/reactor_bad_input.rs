@@ -1,8 +1,6 @@
 //! Bad input for tokio's reactor under Wakewire's executors: a tokio future polled without
 //! its reactor, a reactor shut down under waiting futures, zero and huge timeouts.
 
-mod util;
-
 use std::future::{pending, ready};
 use std::time::Duration;
 
@@ -11,7 +9,7 @@ use wakewire_adapter_tokio::{checked, ReactorError, TokioReactor};
 use wakewire_core::timer::{timeout, Elapsed, Timer};
 use wakewire_executor_local::LocalExecutor;
 
-use util::join_contract::watchdog;
+use wakewire_test_util::watchdog;
 
 const LIMIT: Duration = Duration::from_secs(30);
 

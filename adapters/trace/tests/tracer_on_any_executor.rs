@@ -112,13 +112,17 @@ fn a_traced_park_records_parks_and_unparks_around_any_park() {
         thread::Builder::new()
             .name("ringer".into())
             .spawn(move || {
-                util::wait_until("the executor to park", || {
-                    recorder
-                        .snapshot()
-                        .events()
-                        .iter()
-                        .any(|e| matches!(e.kind, EventKind::ParkStart { .. }))
-                });
+                wakewire_test_util::wait_until(
+                    "the executor to park",
+                    std::time::Duration::from_secs(10),
+                    || {
+                        recorder
+                            .snapshot()
+                            .events()
+                            .iter()
+                            .any(|e| matches!(e.kind, EventKind::ParkStart { .. }))
+                    },
+                );
                 let waker = slot
                     .lock()
                     .unwrap()

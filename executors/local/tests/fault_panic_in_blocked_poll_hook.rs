@@ -2,14 +2,12 @@
 //! (`block_on`, `try_tick`, `run_until_stalled`), after the poll returned, so the task whose
 //! poll was reported keeps its output and the executor stays usable.
 
-mod util;
-
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 use wakewire_executor_local::LocalExecutor;
 
-use util::panic_text;
+use wakewire_test_util::panic_text;
 
 #[test]
 fn a_panicking_blocked_poll_hook_reaches_the_driver_and_keeps_the_output() {

@@ -1,39 +1,9 @@
-//! A panicking task is reported through its handle and the executor keeps running.
-
-mod util;
+//! Panics on the local executor beyond the contract's (a first-poll panic reported with
+//! its payload is the matrix's `panic-payload` scenario): a second-poll panic, a panic in
+//! the `block_on` future, a panic in `Drop` after completion.
 
 use wakewire_core::future::yield_now;
 use wakewire_executor_local::LocalExecutor;
-
-use util::DropCounter;
-
-#[test]
-fn panic_on_first_poll_is_an_error_with_its_message() {
-    let ex = LocalExecutor::new();
-    let drops = DropCounter::default();
-    let guard = drops.guard();
-    let handle = ex
-        .spawn(async move {
-            let _guard = guard;
-            panic!("boom on first poll");
-        })
-        .unwrap();
-    let err = ex.block_on(handle).unwrap_err();
-    assert!(err.is_panic());
-    assert!(!err.is_cancelled());
-    assert_eq!(err.panic_message(), Some("boom on first poll"));
-    assert!(
-        err.to_string().contains("panicked: boom on first poll"),
-        "{err}"
-    );
-    assert_eq!(
-        drops.get(),
-        1,
-        "the panicking future is dropped exactly once"
-    );
-    let payload = err.into_panic();
-    assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom on first poll"));
-}
 
 #[test]
 fn panic_on_second_poll_leaves_other_tasks_running() {

@@ -1,10 +1,6 @@
 //! After tasks finish, are cancelled or are dropped with the executor, and after
 //! the last stray waker is gone, every byte the executor allocated for them is freed.
 
-mod util;
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::mpsc;
 use std::task::Waker;
 use std::thread;
@@ -12,29 +8,10 @@ use std::thread;
 use wakewire_core::future::yield_now;
 use wakewire_executor_local::LocalExecutor;
 
-use util::Parked;
-
-struct Counting;
-
-static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: defers to the system allocator and only adds bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::SeqCst);
-        // SAFETY: the caller upholds `alloc`'s contract, which we forward unchanged.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::SeqCst);
-        // SAFETY: `ptr` came from `System.alloc` with this layout (see `alloc`).
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use wakewire_test_util::{CountingAllocator, Parked};
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: CountingAllocator = CountingAllocator::new();
 
 fn one_cycle(stray_wakers: &mpsc::Sender<Waker>) {
     let ex = LocalExecutor::new();
@@ -58,8 +35,8 @@ fn create_and_drop_cycles_return_to_the_baseline() {
     // Warm up lazily-initialised thread-locals and channel blocks.
     one_cycle(&tx);
     drop(rx.try_iter().collect::<Vec<_>>());
-    let baseline = LIVE_BYTES.load(Ordering::SeqCst);
-    for _ in 0..util::scaled(10_000) {
+    let baseline = ALLOCATOR.live_bytes();
+    for _ in 0..wakewire_test_util::scaled(10_000) {
         one_cycle(&tx);
     }
     // The stray wakers keep their task cells alive (not the futures) until dropped,
@@ -73,7 +50,7 @@ fn create_and_drop_cycles_return_to_the_baseline() {
     })
     .join()
     .unwrap();
-    let after = LIVE_BYTES.load(Ordering::SeqCst);
+    let after = ALLOCATOR.live_bytes();
     assert!(
         (after - baseline).abs() <= 4096,
         "live bytes drifted by {} over the cycles",

@@ -1,8 +1,6 @@
 //! Blocked-poll reports, and the starvation behaviour the crate documents: at most 61 task
 //! polls between two polls of the `block_on` future; self-woken tasks go to the back.
 
-mod util;
-
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::{Duration, Instant};

@@ -1,108 +1,18 @@
-//! Dropping the executor drops every unfinished future exactly once, on its
-//! own thread, and later spawns are refused without leaking the future.
+//! Shutdown of the local executor beyond the contract (every future dropped once, spawns
+//! refused: the matrix's `shutdown-drops-once` and `spawn-after-shutdown`): spawns from a
+//! `Drop` during shutdown, destructors that wake each other or take a lock, `!Send`
+//! futures dropped on their own thread, wakes after the executor is gone.
 
-mod util;
-
-use std::future::{pending, Future};
+use std::future::pending;
 use std::sync::{mpsc, Arc, Mutex};
-use std::task::{Context, Poll, Waker};
+use std::task::{Poll, Waker};
 use std::thread;
 use std::time::Duration;
 
 use wakewire_core::future::yield_now;
-use wakewire_core::waker::noop_waker;
-use wakewire_core::JoinHandle;
 use wakewire_executor_local::LocalExecutor;
 
-use util::{watchdog, DropCounter, Parked};
-
-fn poll_once<T>(handle: &mut JoinHandle<T>) -> Poll<Result<T, wakewire_core::JoinError>> {
-    let waker = noop_waker();
-    std::pin::Pin::new(handle).poll(&mut Context::from_waker(&waker))
-}
-
-#[test]
-fn queued_and_waiting_futures_are_dropped_exactly_once() {
-    let _dog = watchdog(
-        "queued_and_waiting_futures_are_dropped_exactly_once",
-        Duration::from_secs(10),
-    );
-    let drops = DropCounter::default();
-    let (wakers_tx, wakers_rx) = mpsc::channel::<Waker>();
-    let ex = LocalExecutor::new();
-    let mut handles = Vec::new();
-    // Never polled: still in the queue at shutdown.
-    for _ in 0..10 {
-        let guard = drops.guard();
-        handles.push(
-            ex.spawn(async move {
-                let _g = guard;
-                pending::<()>().await
-            })
-            .unwrap(),
-        );
-    }
-    // Polled once, now waiting on a "reactor" that holds their wakers.
-    for _ in 0..10 {
-        let guard = drops.guard();
-        let parked = Parked(wakers_tx.clone());
-        handles.push(
-            ex.spawn(async move {
-                let _g = guard;
-                parked.await
-            })
-            .unwrap(),
-        );
-    }
-    ex.run_until_stalled();
-    assert_eq!(drops.get(), 0);
-    assert_eq!(ex.metrics().live_tasks, 20);
-    drop(ex);
-    assert_eq!(
-        drops.get(),
-        20,
-        "every unfinished future dropped exactly once"
-    );
-    for handle in &mut handles {
-        match poll_once(handle) {
-            Poll::Ready(Err(err)) => assert!(err.is_cancelled(), "{err}"),
-            other => panic!(
-                "expected a cancellation, got {:?}",
-                other.map(|r| r.is_ok())
-            ),
-        }
-    }
-    // The reactor's wakers outlive the executor: waking and dropping them is a no-op.
-    for waker in wakers_rx.try_iter() {
-        waker.wake();
-    }
-    assert_eq!(drops.get(), 20);
-}
-
-#[test]
-fn spawn_after_drop_is_refused_and_the_future_dropped_before_returning() {
-    let drops = DropCounter::default();
-    let ex = LocalExecutor::new();
-    let spawner = ex.spawner();
-    let local = ex.local_spawner();
-    drop(ex);
-
-    let guard = drops.guard();
-    let err = spawner.spawn(async move { drop(guard) }).unwrap_err();
-    assert!(err.is_shutdown());
-    assert_eq!(drops.get(), 1, "dropped synchronously by the refused spawn");
-    assert!(err.to_string().contains("shut down"));
-
-    let guard = drops.guard();
-    assert!(local.spawn_local(async move { drop(guard) }).is_err());
-    assert_eq!(drops.get(), 2);
-
-    // From another thread too.
-    let guard = drops.guard();
-    let refused = thread::spawn(move || spawner.spawn(async move { drop(guard) }).is_err());
-    assert!(refused.join().unwrap());
-    assert_eq!(drops.get(), 3);
-}
+use wakewire_test_util::{watchdog, DropCounter, Parked};
 
 #[test]
 fn spawning_from_a_drop_during_shutdown_is_refused() {

@@ -3,8 +3,6 @@
 //! `run_until_stalled`) must see that executor poll its tasks normally: the first
 //! executor's cancellation must not leak into the second.
 
-mod util;
-
 use std::cell::Cell;
 use std::future::pending;
 use std::rc::Rc;
@@ -13,7 +11,7 @@ use std::time::Duration;
 
 use wakewire_executor_local::LocalExecutor;
 
-use util::watchdog;
+use wakewire_test_util::watchdog;
 
 /// What the nested executor saw while the outer one was shutting down.
 #[derive(Debug, PartialEq, Eq)]

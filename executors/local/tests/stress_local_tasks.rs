@@ -1,8 +1,6 @@
 //! 200,000 tasks, each yields once through the queue, each completes
 //! exactly once.
 
-mod util;
-
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +8,7 @@ use std::time::Duration;
 use wakewire_core::future::yield_now;
 use wakewire_executor_local::LocalExecutor;
 
-use util::{scaled, watchdog};
+use wakewire_test_util::{scaled, watchdog};
 
 #[test]
 fn stress_local_tasks_complete_exactly_once() {

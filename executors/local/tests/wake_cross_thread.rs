@@ -1,8 +1,6 @@
 //! Wakers woken on other threads reach the executor and unpark it; wakes of finished or
 //! cancelled tasks are no-ops.
 
-mod util;
-
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,7 +11,7 @@ use std::time::Duration;
 
 use wakewire_executor_local::LocalExecutor;
 
-use util::{watchdog, Parked};
+use wakewire_test_util::{watchdog, Parked};
 
 /// Pending on its first poll (so a wake is always needed); then ready once `flag` is set.
 /// Hands its waker to `waker_out` on every poll.

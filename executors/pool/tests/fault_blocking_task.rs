@@ -2,8 +2,6 @@
 //! other tasks on a 2-worker pool: the other worker takes the injector's work and steals
 //! the blocked worker's queue. Also: such polls are reported when a threshold is set.
 
-mod util;
-
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -12,7 +10,7 @@ use std::time::Duration;
 use wakewire_core::future::yield_now;
 use wakewire_executor_pool::{BlockedPoll, Pool};
 
-use util::watchdog;
+use wakewire_test_util::watchdog;
 
 #[test]
 fn fault_blocking_and_never_yielding_task() {

@@ -2,13 +2,11 @@
 //! panic is caught and counted (`PoolMetrics::caught_panics`) like a panicking park or
 //! thread hook, and the task whose poll was reported keeps its output.
 
-mod util;
-
 use std::time::Duration;
 
 use wakewire_executor_pool::Pool;
 
-use util::watchdog;
+use wakewire_test_util::watchdog;
 
 #[test]
 fn a_panicking_blocked_poll_hook_keeps_the_task_output() {

@@ -4,8 +4,6 @@
 //! run, shutdown returns.
 #![cfg_attr(panic = "abort", allow(unused))]
 
-mod util;
-
 use std::future::pending;
 use std::os::unix::process::ExitStatusExt;
 use std::sync::mpsc;
@@ -14,7 +12,7 @@ use std::time::Duration;
 use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{in_child, run_in_child, watchdog, DropCounter, Parked};
+use wakewire_test_util::{in_child, run_in_child, watchdog, DropCounter, Parked};
 
 struct PanicOnDrop;
 
@@ -124,7 +122,7 @@ fn child_output_drop_panics_after_completion() {
     let _dog = watchdog("child_output_drop_panics", Duration::from_secs(20));
     let pool = Pool::builder().workers(2).build();
     // Detached before completion: the worker drops the output.
-    let gate = util::Mailbox::default();
+    let gate = wakewire_test_util::Mailbox::default();
     let task = pool
         .spawn({
             let gate = gate.clone();

@@ -6,8 +6,6 @@
 //! worker's shutdown sweep then waited forever for tasks that were only dropped after it.
 #![cfg_attr(panic = "abort", allow(unused))]
 
-mod util;
-
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -17,7 +15,7 @@ use wakewire_core::future::yield_now;
 use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, DropCounter};
+use wakewire_test_util::{watchdog, DropCounter};
 
 /// Forwards to a thread parker, but panics the first time one of the chosen calls is made.
 struct PanicOncePark {

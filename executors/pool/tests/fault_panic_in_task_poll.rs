@@ -2,8 +2,6 @@
 //! drop guard runs once, the workers survive and keep running other tasks.
 #![cfg_attr(panic = "abort", allow(unused))]
 
-mod util;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +9,7 @@ use std::time::Duration;
 use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, DropCounter};
+use wakewire_test_util::{watchdog, DropCounter};
 
 #[test]
 #[cfg_attr(panic = "abort", ignore)]

@@ -1,8 +1,6 @@
 //! Builder options: thread names, stack size, start/stop hooks, a custom park, and the
 //! counters that tests rely on.
 
-mod util;
-
 use std::collections::BTreeSet;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,7 +12,7 @@ use wakewire_core::future::yield_now;
 use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_pool::Pool;
 
-use util::watchdog;
+use wakewire_test_util::watchdog;
 
 #[test]
 fn thread_names_hooks_and_stack_size() {

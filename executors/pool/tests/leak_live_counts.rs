@@ -2,10 +2,6 @@
 //! detached tasks, cancelled tasks, finished tasks) and shutdown, the live-task count is 0
 //! and every task's memory and stray waker is released.
 
-mod util;
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicIsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::task::Waker;
 use std::time::Duration;
@@ -14,29 +10,10 @@ use wakewire_core::future::yield_now;
 use wakewire_core::JoinHandle;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, DropCounter, Parked};
-
-struct Counting;
-
-static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
-
-// SAFETY: defers to the system allocator and only adds bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::SeqCst);
-        // SAFETY: the caller upholds `alloc`'s contract, which we forward unchanged.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE_BYTES.fetch_sub(layout.size() as isize, Ordering::SeqCst);
-        // SAFETY: `ptr` came from `System.alloc` with this layout (see `alloc`).
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use wakewire_test_util::{watchdog, CountingAllocator, DropCounter, Parked};
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: CountingAllocator = CountingAllocator::new();
 
 #[test]
 fn leak_live_counts_and_allocator() {
@@ -46,11 +23,11 @@ fn leak_live_counts_and_allocator() {
     for _ in 0..20 {
         one_cycle();
     }
-    let baseline = LIVE_BYTES.load(Ordering::SeqCst);
-    for _ in 0..util::scaled(300) {
+    let baseline = ALLOCATOR.live_bytes();
+    for _ in 0..wakewire_test_util::scaled(300) {
         one_cycle();
     }
-    let after = LIVE_BYTES.load(Ordering::SeqCst);
+    let after = ALLOCATOR.live_bytes();
     // crossbeam-epoch frees the per-thread records of exited workers lazily, in batches,
     // so the level wobbles by up to ~11 KiB; a leaked task (hundreds of bytes) times 300
     // cycles would be far more.

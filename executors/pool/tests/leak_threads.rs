@@ -2,14 +2,12 @@
 //! at its baseline (read from `/proc/self/task`), and every started thread stopped.
 //! This file holds one test so no other test's threads disturb the count.
 
-mod util;
-
 use std::time::Duration;
 
 use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{thread_count, watchdog};
+use wakewire_test_util::{os_threads as thread_count, watchdog};
 
 #[test]
 fn leak_fds_and_threads() {
@@ -17,7 +15,7 @@ fn leak_fds_and_threads() {
     let _dog = watchdog("leak_fds_and_threads", Duration::from_secs(60));
     // The watchdog thread itself is one more.
     let baseline = baseline.max(thread_count());
-    let cycles = util::scaled(150).max(100);
+    let cycles = wakewire_test_util::scaled(150).max(100);
     for _ in 0..cycles {
         let mut pool = Pool::builder().workers(2).build();
         let task = pool.spawn(async { yield_now().await }).unwrap();

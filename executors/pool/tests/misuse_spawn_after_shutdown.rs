@@ -1,7 +1,6 @@
-//! Spawning after shutdown returns `Err(SpawnError)` and drops the future before
-//! `spawn` returns; so does a spawn from a future's `Drop` during shutdown.
-
-mod util;
+//! Spawning around the pool's shutdown beyond the matrix's `spawn-after-shutdown`: on the
+//! pool itself after `shutdown`, from a future's `Drop` during shutdown (refused, dropped),
+//! and `block_on` after shutdown.
 
 use std::future::pending;
 use std::sync::{mpsc, Arc, Mutex};
@@ -10,32 +9,7 @@ use std::time::Duration;
 use wakewire_core::SpawnError;
 use wakewire_executor_pool::{Pool, PoolSpawner};
 
-use util::{watchdog, DropCounter};
-
-#[test]
-fn misuse_spawn_after_shutdown() {
-    let _dog = watchdog("misuse_spawn_after_shutdown", Duration::from_secs(20));
-    let pool = Pool::builder().workers(2).build();
-    let handle = pool.spawner();
-    assert!(!handle.is_shutdown());
-    drop(pool);
-    assert!(handle.is_shutdown());
-    let drops = DropCounter::default();
-    let guard = drops.guard();
-    let error = handle
-        .spawn(async move {
-            let _guard = guard;
-            unreachable!("never polled");
-        })
-        .unwrap_err();
-    assert_eq!(
-        drops.get(),
-        1,
-        "the refused future is dropped before spawn returns"
-    );
-    assert!(error.is_shutdown());
-    assert_eq!(error, SpawnError::shutdown());
-}
+use wakewire_test_util::{watchdog, DropCounter};
 
 #[test]
 fn shutdown_then_spawn_on_the_pool_itself() {

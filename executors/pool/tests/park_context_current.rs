@@ -2,8 +2,6 @@
 //! constructors such as `sleep` find the reactor the workers drive) while it runs tasks,
 //! and `Pool::block_on` enters worker 0's on the calling thread.
 
-mod util;
-
 use std::cell::Cell;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -13,7 +11,7 @@ use wakewire_core::park::ParkContext;
 use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_pool::Pool;
 
-use util::watchdog;
+use wakewire_test_util::watchdog;
 
 thread_local!(static INSTALLED: Cell<Option<usize>> = const { Cell::new(None) });
 

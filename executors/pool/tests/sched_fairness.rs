@@ -2,8 +2,6 @@
 //! the local queue, local work cannot starve the injector, a burst of spawns wakes at most
 //! one sleeping worker at a time.
 
-mod util;
-
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +9,7 @@ use std::time::Duration;
 use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, Mailbox};
+use wakewire_test_util::{watchdog, Mailbox};
 
 /// Two tasks bounce a message until `stop` is set.
 fn ping_pong_until(pool: &Pool, stop: Arc<AtomicBool>, rounds: Arc<AtomicUsize>) {

@@ -1,8 +1,6 @@
-//! Shutdown drops every unfinished future exactly once and returns, also when futures'
-//! destructors wake each other or take a lock the test holds for a while; awaiting a
-//! dropped task's handle gives `Cancelled`.
-
-mod util;
+//! Shutdown of the pool beyond the matrix's `shutdown-drops-once`: destructors that wake
+//! each other or take a lock the test holds, a shutdown timeout with a stuck poll, and a
+//! task that drops the pool it runs on.
 
 use std::future::pending;
 use std::sync::{mpsc, Arc, Mutex};
@@ -12,43 +10,12 @@ use std::time::Duration;
 
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, DropCounter, Parked};
-
-#[test]
-fn shutdown_drops_eagerly_without_deadlock() {
-    let _dog = watchdog("shutdown_drops_eagerly", Duration::from_secs(20));
-    let mut pool = Pool::builder().workers(2).build();
-    let drops = DropCounter::default();
-    let (waker_tx, waker_rx) = mpsc::channel();
-    let handles: Vec<_> = (0..50)
-        .map(|_| {
-            let guard = drops.guard();
-            let waker_tx = waker_tx.clone();
-            pool.spawn(async move {
-                let _guard = guard;
-                Parked(waker_tx).await;
-            })
-            .unwrap()
-        })
-        .collect();
-    let wakers: Vec<Waker> = (0..50).map(|_| waker_rx.recv().unwrap()).collect();
-    pool.shutdown(Duration::from_secs(10)).unwrap();
-    assert_eq!(drops.get(), 50, "dropped synchronously by shutdown");
-    assert_eq!(pool.metrics().live_tasks, 0);
-    for handle in handles {
-        assert!(pool.block_on(handle).unwrap_err().is_cancelled());
-    }
-    // Stray wakers after shutdown are harmless.
-    for waker in wakers {
-        waker.wake();
-    }
-    assert_eq!(drops.get(), 50);
-}
+use wakewire_test_util::{watchdog, DropCounter};
 
 /// Wakes the other task of its pair when dropped.
 struct WakeOnDrop {
     other: Arc<Mutex<Option<Waker>>>,
-    _guard: util::DropGuard,
+    _guard: wakewire_test_util::DropGuard,
 }
 
 impl Drop for WakeOnDrop {

@@ -4,8 +4,6 @@
 //! unrelated `LocalExecutor` must see that executor poll its tasks normally, whichever path
 //! drops it: the thread is not entered, and the pool's cancellation does not leak in.
 
-mod util;
-
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -13,7 +11,7 @@ use wakewire_core::future::yield_now;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, Parked};
+use wakewire_test_util::{watchdog, Parked};
 
 struct DrivesAnotherExecutor(mpsc::Sender<Result<u32, String>>);
 

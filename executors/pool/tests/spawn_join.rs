@@ -1,7 +1,6 @@
-//! Spawning from outside, from tasks and through handles; joining results; the futures
-//! `Spawn` vocabulary; `dyn` use.
-
-mod util;
+//! Spawning on the pool beyond the contract (spawning from outside and inside, joining, the
+//! `dyn` form: the matrix's `contract` column): nested and chained spawns, poll counts, a
+//! one-worker pool, a spawn from a thread-local destructor.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -9,27 +8,9 @@ use std::thread;
 use std::time::Duration;
 
 use wakewire_core::future::yield_now;
-use wakewire_core::DynSpawn;
 use wakewire_executor_pool::Pool;
 
-use util::watchdog;
-
-#[test]
-fn spawn_from_outside_and_join() {
-    let _dog = watchdog("spawn_from_outside_and_join", Duration::from_secs(20));
-    let pool = Pool::builder().workers(2).build();
-    let handles: Vec<_> = (0..100u64)
-        .map(|i| pool.spawn(async move { i * 2 }).unwrap())
-        .collect();
-    let sum: u64 = pool.block_on(async {
-        let mut sum = 0;
-        for handle in handles {
-            sum += handle.await.unwrap();
-        }
-        sum
-    });
-    assert_eq!(sum, 2 * (0..100).sum::<u64>());
-}
+use wakewire_test_util::watchdog;
 
 #[test]
 fn spawn_from_tasks_nested_and_chained() {
@@ -83,58 +64,6 @@ fn tasks_that_yield_all_complete_and_polls_are_counted() {
     assert_eq!(done.load(Ordering::SeqCst), 50);
     // Each task: 1 first poll + 10 re-polls after its yields.
     assert_eq!(pool.metrics().polls, 50 * 11);
-}
-
-#[test]
-fn handle_spawns_from_foreign_threads() {
-    let _dog = watchdog(
-        "handle_spawns_from_foreign_threads",
-        Duration::from_secs(20),
-    );
-    let pool = Pool::builder().workers(2).build();
-    let spawners: Vec<_> = (0..4u64)
-        .map(|t| {
-            let handle = pool.spawner();
-            thread::spawn(move || {
-                (0..50u64)
-                    .map(|i| handle.spawn(async move { t * 1000 + i }).unwrap())
-                    .collect::<Vec<_>>()
-            })
-        })
-        .collect();
-    let handles: Vec<_> = spawners
-        .into_iter()
-        .flat_map(|s| s.join().unwrap())
-        .collect();
-    let mut results = pool.block_on(async {
-        let mut out = Vec::new();
-        for handle in handles {
-            out.push(handle.await.unwrap());
-        }
-        out
-    });
-    results.sort_unstable();
-    let mut expected: Vec<u64> = (0..4u64)
-        .flat_map(|t| (0..50).map(move |i| t * 1000 + i))
-        .collect();
-    expected.sort_unstable();
-    assert_eq!(results, expected);
-}
-
-#[test]
-fn dyn_spawn_works() {
-    let _dog = watchdog("dyn_spawn_works", Duration::from_secs(20));
-    let pool = Pool::builder().workers(2).build();
-    let hits = Arc::new(AtomicUsize::new(0));
-    let dyn_spawn: &dyn DynSpawn = &pool;
-    let hits2 = hits.clone();
-    let task = dyn_spawn
-        .spawn_dyn(Box::pin(async move {
-            hits2.fetch_add(1, Ordering::SeqCst);
-        }))
-        .unwrap();
-    pool.block_on(task).unwrap();
-    assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
 #[test]

@@ -2,8 +2,6 @@
 //! threads each wake 1 000 tasks 100 times while those tasks complete. Every track
 //! finishes, every task completes exactly once, and no task is polled after it completed.
 
-mod util;
-
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -14,7 +12,7 @@ use std::time::Duration;
 
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, Mailbox};
+use wakewire_test_util::{watchdog, Mailbox};
 
 #[test]
 fn stress_cross_thread_wake_storm_chains() {
@@ -22,7 +20,7 @@ fn stress_cross_thread_wake_storm_chains() {
         "stress_cross_thread_wake_storm_chains",
         Duration::from_secs(120),
     );
-    let tracks = util::scaled(50);
+    let tracks = wakewire_test_util::scaled(50);
     let hops = 200;
     for _ in 0..10 {
         let mut pool = Pool::builder().workers(2).build();
@@ -91,7 +89,7 @@ fn stress_cross_thread_wake_storm_foreign_wakers() {
         "stress_cross_thread_wake_storm_foreign",
         Duration::from_secs(120),
     );
-    let tasks = util::scaled(1000);
+    let tasks = wakewire_test_util::scaled(1000);
     let pool = Pool::builder().workers(2).build();
     let late_polls = Arc::new(AtomicUsize::new(0));
     let completed = Arc::new(AtomicUsize::new(0));

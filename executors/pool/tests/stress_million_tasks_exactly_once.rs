@@ -3,8 +3,6 @@
 //! exactly once and the pool counts exactly two polls per task. Half the tasks are spawned
 //! from outside (injector), half from inside tasks (local queues, stealing).
 
-mod util;
-
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -13,7 +11,7 @@ use std::time::Duration;
 use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::watchdog;
+use wakewire_test_util::watchdog;
 
 struct Bitset {
     words: Vec<AtomicU64>,
@@ -49,7 +47,7 @@ fn stress_million_tasks_exactly_once() {
         "stress_million_tasks_exactly_once",
         Duration::from_secs(120),
     );
-    let total = util::scaled(800_000);
+    let total = wakewire_test_util::scaled(800_000);
     let pool = Pool::builder().workers(2).build();
     let bits = Arc::new(Bitset::new(total));
     let task_polls = Arc::new(AtomicUsize::new(0));

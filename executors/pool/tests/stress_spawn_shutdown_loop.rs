@@ -4,8 +4,6 @@
 //! drop counter, so a double drop cannot hide behind a missed one), every refused future
 //! is dropped exactly once before `spawn` returns, and thread starts == thread stops.
 
-mod util;
-
 use std::future::pending;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -15,7 +13,7 @@ use std::time::Duration;
 use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 
-use util::{watchdog, DropCounter};
+use wakewire_test_util::{watchdog, DropCounter};
 
 /// What the foreign spawner saw.
 struct Foreign {
@@ -27,7 +25,7 @@ struct Foreign {
 #[test]
 fn stress_spawn_shutdown_loop() {
     let _dog = watchdog("stress_spawn_shutdown_loop", Duration::from_secs(120));
-    for iteration in 0..util::scaled(1000) {
+    for iteration in 0..wakewire_test_util::scaled(1000) {
         let mut pool = Pool::builder().workers(2).build();
         let mut accepted: Vec<DropCounter> = Vec::with_capacity(200);
         for _ in 0..100 {

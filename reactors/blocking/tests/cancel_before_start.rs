@@ -1,15 +1,15 @@
 //! Dropping a BlockingJob before its job starts cancels the job; after it starts, the
 //! result is dropped on the pool thread.
 
-mod util;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use wakewire_reactor_blocking::BlockingPool;
 
-use util::{occupy, wait_until, watchdog, DropCounter, Gate};
+use wakewire_test_util::{
+    occupy_blocking_thread as occupy, wait_until, watchdog, DropCounter, Gate,
+};
 
 #[test]
 fn dropped_before_start_never_runs() {

@@ -3,8 +3,6 @@
 //! awaiting task's waker are disposed of.
 #![cfg(panic = "unwind")]
 
-mod util;
-
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -14,7 +12,7 @@ use std::time::Duration;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 
-use util::{occupy, watchdog};
+use wakewire_test_util::{occupy_blocking_thread as occupy, watchdog};
 
 #[derive(Debug)]
 struct Custom(u32);
@@ -119,7 +117,7 @@ fn a_payload_that_panics_when_dropped_goes_no_further() {
     // Done but never read: dropped with the future.
     let (gate, unread) = occupy(&pool, || std::panic::panic_any::<Grenade>(Grenade));
     gate.open();
-    util::wait_until("the job to finish", Duration::from_secs(10), || {
+    wakewire_test_util::wait_until("the job to finish", Duration::from_secs(10), || {
         unread.is_finished()
     });
     assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(unread))).is_ok());
@@ -150,7 +148,7 @@ fn a_panicking_waker_does_not_kill_the_pool_thread() {
     let polled = std::pin::Pin::new(&mut job).poll(&mut Context::from_waker(&waker));
     assert!(polled.is_pending());
     gate.open();
-    util::wait_until("the wake", Duration::from_secs(10), || {
+    wakewire_test_util::wait_until("the wake", Duration::from_secs(10), || {
         bomb.1.load(Ordering::SeqCst) == 1
     });
     assert_eq!(*bomb.0.lock().unwrap(), Some("blocking"));

@@ -3,13 +3,11 @@
 //!
 //! One test per file: the assertions count the threads of the whole process.
 
-mod util;
-
 use std::time::Duration;
 
 use wakewire_reactor_blocking::BlockingPool;
 
-use util::{os_threads, scaled, wait_until, watchdog, Gate};
+use wakewire_test_util::{os_threads, scaled, wait_until, watchdog, Gate};
 
 #[test]
 fn threads_are_bounded_then_return_to_baseline() {
@@ -40,7 +38,7 @@ fn threads_are_bounded_then_return_to_baseline() {
         .into_iter()
         .map(|job| futures_executor::block_on(job).unwrap())
         .sum();
-    assert_eq!(sum, (0..30).sum());
+    assert_eq!(sum, (0..30).sum::<u32>());
     assert_eq!(
         pool.metrics().threads_started,
         3,

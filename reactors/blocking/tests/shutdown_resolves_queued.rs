@@ -1,8 +1,6 @@
 //! Dropping or shutting down a pool resolves every queued job's future with a
 //! shutdown error, lets the running closure finish, and never deadlocks.
 
-mod util;
-
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,7 +12,7 @@ use wakewire_core::waker::counting_waker;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 
-use util::{occupy, watchdog, DropCounter};
+use wakewire_test_util::{occupy_blocking_thread as occupy, watchdog, DropCounter};
 
 #[test]
 fn dropping_the_pool_fails_queued_jobs_and_keeps_the_running_one() {

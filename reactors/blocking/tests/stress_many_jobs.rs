@@ -1,13 +1,11 @@
 //! Many jobs from many tasks on a small pool: every value arrives exactly once.
 
-mod util;
-
 use std::time::Duration;
 
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 
-use util::{scaled, watchdog};
+use wakewire_test_util::{scaled, watchdog};
 
 #[test]
 fn stress_many_jobs_from_many_tasks() {

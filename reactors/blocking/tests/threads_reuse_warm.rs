@@ -2,15 +2,13 @@
 //! job takes the next one its task submits, so N tasks awaiting jobs in turn never need
 //! more than N threads.
 
-mod util;
-
 use std::sync::Arc;
 use std::time::Duration;
 
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_blocking::BlockingPool;
 
-use util::watchdog;
+use wakewire_test_util::watchdog;
 
 #[test]
 fn one_task_awaiting_jobs_in_turn_uses_one_thread() {

@@ -1,14 +1,14 @@
 //! broadcast: every receiver gets every value; a lagging one is told how many it missed.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::task::Poll;
 
-use util::{counting_waker, poll_once, LocalBoxFuture, Spawner};
 use wakewire_core::future::yield_now;
+use wakewire_core::spawn::LocalBoxFuture;
+use wakewire_core::waker::counting_waker;
 use wakewire_reactor_channel::broadcast::{self, RecvError, TryRecvError};
 use wakewire_reactor_channel::SendError;
+use wakewire_test_util::{poll_once, LocalTasks};
 
 #[test]
 fn lagging_receiver_gets_count_then_oldest_retained() {
@@ -74,7 +74,7 @@ fn every_waiting_receiver_is_woken_by_a_send() {
 
 /// A publisher and two subscribers on one executor; one subscriber only starts reading
 /// after everything was sent, so it lags by exactly `50 - capacity`.
-fn fan_out(spawner: Spawner) -> LocalBoxFuture {
+fn fan_out(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (tx, mut fast) = broadcast::channel(4);
         let mut slow = tx.subscribe();
@@ -127,4 +127,7 @@ fn fan_out(spawner: Spawner) -> LocalBoxFuture {
     })
 }
 
-on_every_executor!(fan_out);
+#[test]
+fn fan_out_on_the_local_executor() {
+    wakewire_test_util::run_local(fan_out);
+}

@@ -5,16 +5,15 @@
 //! (with `drop_payload`, so even a payload that panics when dropped goes no further).
 #![cfg(not(loom))]
 
-mod util;
-
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Poll, RawWaker, RawWakerVTable, Wake, Waker};
 
-use util::{counting_waker, panicking_waker, poll_once, WakeCounter};
 use wakewire_core::waker::wake_source;
+use wakewire_core::waker::{counting_waker, WakeCounter};
 use wakewire_reactor_channel::{broadcast, mpsc, oneshot, watch, Notify, RecvError, SendError};
+use wakewire_test_util::{panicking_waker, poll_once};
 
 fn good_wakers(n: usize) -> Vec<(Waker, WakeCounter)> {
     (0..n).map(|_| counting_waker()).collect()

@@ -1,12 +1,11 @@
 //! Polling a channel future again after it returned `Ready` has the documented result.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::task::Poll;
 
-use util::{counting_waker, poll_once};
+use wakewire_core::waker::counting_waker;
 use wakewire_reactor_channel::{broadcast, mpsc, oneshot, watch, Notify, RecvError};
+use wakewire_test_util::poll_once;
 
 #[test]
 #[should_panic(expected = "`Recv` polled after it completed")]

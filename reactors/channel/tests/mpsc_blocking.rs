@@ -2,17 +2,15 @@
 //! executor thread.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::time::Duration;
 
-use util::Watchdog;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_channel::{mpsc, RecvError};
+use wakewire_test_util::watchdog;
 
 #[test]
 fn blocking_threads_exchange_in_order() {
-    let _watchdog = Watchdog::arm(
+    let _watchdog = watchdog(
         "blocking_threads_exchange_in_order",
         Duration::from_secs(20),
     );
@@ -41,7 +39,7 @@ fn blocking_threads_exchange_in_order() {
 
 #[test]
 fn async_receiver_with_blocking_sender() {
-    let _watchdog = Watchdog::arm(
+    let _watchdog = watchdog(
         "async_receiver_with_blocking_sender",
         Duration::from_secs(20),
     );

@@ -1,14 +1,13 @@
 //! Closing semantics of mpsc: drain then closed, values handed back, close from either side.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
 
-use util::{counting_waker, poll_once};
+use wakewire_core::waker::counting_waker;
 use wakewire_reactor_channel::{mpsc, RecvError, SendError, TryRecvError, TrySendError};
+use wakewire_test_util::poll_once;
 
 #[test]
 fn receiver_drains_then_sees_closed_exactly_once_per_call() {

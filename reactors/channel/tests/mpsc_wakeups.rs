@@ -2,12 +2,11 @@
 //! dropped futures neither keep wakers alive nor strand a freed slot.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::task::Poll;
 
-use util::{counting_waker, poll_once};
+use wakewire_core::waker::counting_waker;
 use wakewire_reactor_channel::mpsc;
+use wakewire_test_util::poll_once;
 
 #[test]
 fn send_wakes_pending_receiver_once() {

@@ -2,14 +2,14 @@
 //! notification when a chosen waiter is dropped.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::rc::Rc;
 use std::task::Poll;
 
-use util::{counting_waker, poll_once, LocalBoxFuture, Spawner};
 use wakewire_core::future::yield_now;
+use wakewire_core::spawn::LocalBoxFuture;
+use wakewire_core::waker::counting_waker;
 use wakewire_reactor_channel::Notify;
+use wakewire_test_util::{poll_once, LocalTasks};
 
 #[test]
 fn notify_one_without_waiter_stores_one_permit() {
@@ -89,7 +89,7 @@ fn notify_waiters_wakes_all_current_and_stores_no_permit() {
 }
 
 /// A worker loop woken by `notify_one` for each batch of work.
-fn worker_loop(spawner: Spawner) -> LocalBoxFuture {
+fn worker_loop(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let notify = Rc::new(Notify::new());
         let (work_tx, mut work_rx) = wakewire_reactor_channel::mpsc::unbounded::<u32>();
@@ -131,4 +131,7 @@ fn worker_loop(spawner: Spawner) -> LocalBoxFuture {
     })
 }
 
-on_every_executor!(worker_loop);
+#[test]
+fn worker_loop_on_the_local_executor() {
+    wakewire_test_util::run_local(worker_loop);
+}

@@ -1,9 +1,7 @@
 //! oneshot: delivery, closing from either side, `closed()`, hand-offs between threads (the
-//! ones Miri checks for data races in the lock-free protocol), and a ping-pong on every
-//! executor.
+//! ones Miri checks for data races in the lock-free protocol), and a ping-pong between
+//! tasks.
 #![cfg(not(loom))]
-
-mod util;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -11,9 +9,11 @@ use std::task::Poll;
 use std::thread;
 use std::time::Duration;
 
-use util::{counting_waker, poll_once, scaled, LocalBoxFuture, Spawner, Watchdog};
 use wakewire_core::future::yield_now;
+use wakewire_core::spawn::LocalBoxFuture;
+use wakewire_core::waker::counting_waker;
 use wakewire_reactor_channel::{oneshot, RecvError, SendError, TryRecvError};
+use wakewire_test_util::{poll_once, scaled, watchdog, LocalTasks};
 
 #[test]
 fn send_wakes_pending_receiver_once_and_delivers() {
@@ -92,7 +92,7 @@ fn rounds() -> usize {
 
 #[test]
 fn values_cross_threads_while_the_receiver_waits() {
-    let _watchdog = Watchdog::arm("oneshot values across threads", Duration::from_secs(60));
+    let _watchdog = watchdog("oneshot values across threads", Duration::from_secs(60));
     for round in 0..rounds() {
         let (tx, rx) = oneshot::channel();
         let sender = thread::spawn(move || tx.send(vec![round; 3]).unwrap());
@@ -103,7 +103,7 @@ fn values_cross_threads_while_the_receiver_waits() {
 
 #[test]
 fn every_value_is_dropped_once_whoever_goes_first() {
-    let _watchdog = Watchdog::arm("oneshot drops across threads", Duration::from_secs(60));
+    let _watchdog = watchdog("oneshot drops across threads", Duration::from_secs(60));
     struct Counted(Arc<AtomicUsize>);
     impl Drop for Counted {
         fn drop(&mut self) {
@@ -129,7 +129,7 @@ fn every_value_is_dropped_once_whoever_goes_first() {
 
 #[test]
 fn closed_wakes_a_sender_on_another_thread() {
-    let _watchdog = Watchdog::arm("oneshot closed() across threads", Duration::from_secs(60));
+    let _watchdog = watchdog("oneshot closed() across threads", Duration::from_secs(60));
     for _ in 0..rounds() {
         let (mut tx, rx) = oneshot::channel::<u8>();
         let receiver = thread::spawn(move || drop(rx));
@@ -140,7 +140,7 @@ fn closed_wakes_a_sender_on_another_thread() {
 }
 
 /// Two tasks bounce a counter through a fresh oneshot pair per hop.
-fn ping_pong(spawner: Spawner) -> LocalBoxFuture {
+fn ping_pong(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (to_pong, mut pong_inbox) = wakewire_reactor_channel::mpsc::unbounded();
         spawner.spawn(async move {
@@ -161,7 +161,7 @@ fn ping_pong(spawner: Spawner) -> LocalBoxFuture {
 }
 
 /// A sender task that waits in `closed()` until the receiver task gives up.
-fn sender_notices_receiver_gone(spawner: Spawner) -> LocalBoxFuture {
+fn sender_notices_receiver_gone(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (mut tx, rx) = oneshot::channel::<u8>();
         let (noticed_tx, noticed_rx) = oneshot::channel();
@@ -175,4 +175,12 @@ fn sender_notices_receiver_gone(spawner: Spawner) -> LocalBoxFuture {
     })
 }
 
-on_every_executor!(ping_pong, sender_notices_receiver_gone);
+#[test]
+fn ping_pong_on_the_local_executor() {
+    wakewire_test_util::run_local(ping_pong);
+}
+
+#[test]
+fn sender_notices_receiver_gone_on_the_local_executor() {
+    wakewire_test_util::run_local(sender_notices_receiver_gone);
+}

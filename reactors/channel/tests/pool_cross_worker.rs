@@ -2,8 +2,6 @@
 //! threads, so every wake crosses threads (the pool is not in the `!Send` scenario table).
 #![cfg(not(loom))]
 
-mod util;
-
 use std::time::Duration;
 
 use wakewire_executor_pool::Pool;
@@ -11,7 +9,7 @@ use wakewire_reactor_channel::{mpsc, oneshot};
 
 #[test]
 fn mpsc_producers_and_oneshot_ping_pong_across_workers() {
-    let _watchdog = util::Watchdog::arm("pool_cross_worker", Duration::from_secs(20));
+    let _watchdog = wakewire_test_util::watchdog("pool_cross_worker", Duration::from_secs(20));
     let pool = Pool::builder().workers(2).build();
     let (tx, mut rx) = mpsc::bounded::<(u32, u32)>(4);
     let producers: Vec<_> = (0..4u32)

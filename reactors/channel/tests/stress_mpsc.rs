@@ -3,13 +3,11 @@
 //! producer. A lost wakeup shows up as a watchdog abort.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::time::Duration;
 
-use util::{scaled, Watchdog};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_channel::mpsc;
+use wakewire_test_util::{scaled, watchdog};
 
 const PRODUCERS: u64 = 4;
 const CAPACITY: usize = 1024;
@@ -40,7 +38,7 @@ fn expected(per_producer: u64) -> (u64, u64) {
 /// `send_blocking`); the consumer awaits `recv` on Wakewire's local executor.
 #[test]
 fn stress_mpsc_many_producers() {
-    let _watchdog = Watchdog::arm("stress_mpsc_many_producers", Duration::from_secs(120));
+    let _watchdog = watchdog("stress_mpsc_many_producers", Duration::from_secs(120));
     let per_producer = scaled(100_000) as u64;
     let (tx, rx) = mpsc::bounded(CAPACITY);
     let producers: Vec<_> = (0..PRODUCERS)
@@ -72,7 +70,7 @@ fn stress_mpsc_many_producers() {
 /// Producers and consumer as tasks of tokio's 2-worker multi-thread runtime.
 #[test]
 fn stress_mpsc_many_producers_tokio_multi_thread() {
-    let _watchdog = Watchdog::arm(
+    let _watchdog = watchdog(
         "stress_mpsc_many_producers_tokio_multi_thread",
         Duration::from_secs(120),
     );

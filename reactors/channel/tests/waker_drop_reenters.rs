@@ -9,15 +9,14 @@
 //! the hook re-enters the channel. A deadlock fails the test after a few seconds.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use util::{counting_waker, finishes_within, poll_once, reenters_on_drop};
+use wakewire_core::waker::counting_waker;
 use wakewire_reactor_channel::{broadcast, mpsc, oneshot, watch, Notify};
+use wakewire_test_util::{finishes_within, poll_once, reenters_on_drop};
 
 const LIMIT: Duration = Duration::from_secs(5);
 

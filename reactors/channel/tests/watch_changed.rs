@@ -1,13 +1,13 @@
 //! watch: latest value, versions, `changed()` wakeups and the end of the channel.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::task::Poll;
 
-use util::{counting_waker, poll_once, LocalBoxFuture, Spawner};
 use wakewire_core::future::yield_now;
+use wakewire_core::spawn::LocalBoxFuture;
+use wakewire_core::waker::counting_waker;
 use wakewire_reactor_channel::{watch, RecvError, SendError};
+use wakewire_test_util::{poll_once, LocalTasks};
 
 #[test]
 fn receivers_see_only_the_latest_and_track_versions() {
@@ -88,7 +88,7 @@ fn dropped_changed_future_releases_its_waker() {
 }
 
 /// A config publisher and two watchers; each watcher ends on the final value.
-fn watchers_end_on_latest(spawner: Spawner) -> LocalBoxFuture {
+fn watchers_end_on_latest(spawner: LocalTasks) -> LocalBoxFuture<()> {
     Box::pin(async move {
         let (tx, rx) = watch::channel(0u32);
         let (done_tx, mut done_rx) = wakewire_reactor_channel::mpsc::unbounded();
@@ -122,4 +122,7 @@ fn watchers_end_on_latest(spawner: Spawner) -> LocalBoxFuture {
     })
 }
 
-on_every_executor!(watchers_end_on_latest);
+#[test]
+fn watchers_end_on_latest_on_the_local_executor() {
+    wakewire_test_util::run_local(watchers_end_on_latest);
+}

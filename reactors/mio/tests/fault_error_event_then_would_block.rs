@@ -4,8 +4,6 @@
 //! gets `WouldBlock` must clear what it saw and return `Pending` with its waker stored —
 //! never retry the system call in a loop because the closed flags are still set.
 
-mod util;
-
 use std::collections::VecDeque;
 use std::future::Future;
 use std::io::{self, ErrorKind};
@@ -46,7 +44,8 @@ fn closed_udp_port() -> SocketAddr {
 
 #[test]
 fn fault_error_event_udp_refused_then_pending() {
-    let _watchdog = util::Watchdog::new("udp_refused_then_pending", Duration::from_secs(20));
+    let _watchdog =
+        wakewire_test_util::watchdog("udp_refused_then_pending", Duration::from_secs(20));
     let mut reactor = Reactor::new().unwrap();
     let socket = UdpSocket::bind_with("127.0.0.1:0".parse().unwrap(), &reactor.handle()).unwrap();
     let closed = closed_udp_port();
@@ -91,7 +90,7 @@ fn socket_path(name: &str) -> PathBuf {
 #[test]
 fn fault_error_event_unix_datagram_reset_then_pending() {
     let _watchdog =
-        util::Watchdog::new("unix_datagram_reset_then_pending", Duration::from_secs(20));
+        wakewire_test_util::watchdog("unix_datagram_reset_then_pending", Duration::from_secs(20));
     let mut reactor = Reactor::new().unwrap();
     let (a, b) = UnixDatagram::pair_with(&reactor.handle()).unwrap();
     let (waker, wakes) = counting_waker();
@@ -118,7 +117,8 @@ fn fault_error_event_unix_datagram_reset_then_pending() {
 
 #[test]
 fn fault_error_event_unix_datagram_peer_dropped_is_pending() {
-    let _watchdog = util::Watchdog::new("unix_datagram_peer_dropped", Duration::from_secs(20));
+    let _watchdog =
+        wakewire_test_util::watchdog("unix_datagram_peer_dropped", Duration::from_secs(20));
     let mut reactor = Reactor::new().unwrap();
     let (a, b) = UnixDatagram::pair_with(&reactor.handle()).unwrap();
     let (waker, _wakes) = counting_waker();
@@ -174,7 +174,8 @@ fn counted<'a, T>(
 /// waker is woken by its next real event.
 #[test]
 fn fault_error_event_spurious_error_both_directions_pending() {
-    let _watchdog = util::Watchdog::new("spurious_error_both_directions", Duration::from_secs(20));
+    let _watchdog =
+        wakewire_test_util::watchdog("spurious_error_both_directions", Duration::from_secs(20));
     let script = Arc::new(Mutex::new(VecDeque::new()));
     let selector = InjectingSelector {
         real: MioSelector::new().unwrap(),

@@ -4,8 +4,6 @@
 //! The test re-runs this binary as a child process (only `fd_exhaustion_child`, with an
 //! environment flag) so the lowered `RLIMIT_NOFILE` cannot disturb other tests.
 
-mod util;
-
 use std::fs::File;
 use std::net::SocketAddr;
 use std::process::Command;
@@ -18,7 +16,7 @@ const CLIENTS: usize = 20;
 
 #[test]
 fn fault_fd_exhaustion() {
-    let _watchdog = util::Watchdog::new("fault_fd_exhaustion", Duration::from_secs(30));
+    let _watchdog = wakewire_test_util::watchdog("fault_fd_exhaustion", Duration::from_secs(30));
     let output = Command::new(std::env::current_exe().unwrap())
         .args([
             "fd_exhaustion_child",
@@ -71,14 +69,14 @@ fn fd_exhaustion_child() {
     if std::env::var_os(CHILD_FLAG).is_none() {
         return; // only meaningful in the child process
     }
-    let driver = util::ReactorThread::start();
+    let driver = wakewire_test_util::MioReactorThread::start();
     let handle = driver.handle();
     let loopback: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let listener = TcpListener::bind_with(loopback, &handle).unwrap();
     let clients: Vec<_> = (0..CLIENTS)
         .map(|_| std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap())
         .collect();
-    set_fd_limit(util::open_fds() as u64 + 16);
+    set_fd_limit(wakewire_test_util::open_fds() as u64 + 16);
     let mut hog = Vec::new();
     loop {
         match File::open("/dev/null") {

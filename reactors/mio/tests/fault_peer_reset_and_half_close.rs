@@ -1,8 +1,6 @@
 //! A peer that resets (SO_LINGER=0) while one task reads and another writes, and a
 //! peer that half-closes; both tasks resolve, with the documented results.
 
-mod util;
-
 use std::io::{ErrorKind, Read};
 use std::net::{Shutdown, SocketAddr};
 use std::time::Duration;
@@ -22,8 +20,9 @@ fn connect(handle: &Handle) -> (TcpStream, std::net::TcpStream) {
 
 #[test]
 fn fault_peer_reset_and_half_close() {
-    let _watchdog = util::Watchdog::new("fault_peer_reset_and_half_close", Duration::from_secs(20));
-    let driver = util::ReactorThread::start();
+    let _watchdog =
+        wakewire_test_util::watchdog("fault_peer_reset_and_half_close", Duration::from_secs(20));
+    let driver = wakewire_test_util::MioReactorThread::start();
     let handle = driver.handle();
     let baseline = handle.metrics().registrations;
     let ex = LocalExecutor::new();

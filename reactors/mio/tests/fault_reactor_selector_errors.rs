@@ -1,8 +1,6 @@
 //! A fake selector under the reactor injects EINTR, spurious events, duplicate events
 //! and events for a deregistered token; the reactor shrugs them all off.
 
-mod util;
-
 use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
@@ -51,7 +49,8 @@ fn poll_read(stream: &mut UnixStream, cx: &mut Context<'_>) -> Poll<io::Result<u
 
 #[test]
 fn fault_reactor_selector_errors() {
-    let _watchdog = util::Watchdog::new("fault_reactor_selector_errors", Duration::from_secs(20));
+    let _watchdog =
+        wakewire_test_util::watchdog("fault_reactor_selector_errors", Duration::from_secs(20));
     let script = Arc::new(Mutex::new(VecDeque::new()));
     let selector = FakeSelector {
         real: MioSelector::new().unwrap(),

@@ -2,8 +2,6 @@
 //! writes, a zero-byte write, a reset and EOF; the leaf futures turn each into the
 //! documented result, with no busy loop.
 
-mod util;
-
 use std::collections::VecDeque;
 use std::future::Future;
 use std::io::{self, ErrorKind, Read, Write};
@@ -100,7 +98,8 @@ fn poke(peer: &mut mio::net::UnixStream, reactor: &mut Reactor) {
 
 #[test]
 fn fault_scripted_io_errors() {
-    let _watchdog = util::Watchdog::new("fault_scripted_io_errors", Duration::from_secs(20));
+    let _watchdog =
+        wakewire_test_util::watchdog("fault_scripted_io_errors", Duration::from_secs(20));
     let mut reactor = Reactor::new().unwrap();
     let (socket, mut peer) = mio::net::UnixStream::pair().unwrap();
     let scripted = Scripted {

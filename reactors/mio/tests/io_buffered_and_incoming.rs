@@ -1,8 +1,6 @@
 //! `BufReader` over the sockets gives `AsyncBufRead` (`lines()`, `read_until`) and still
-//! writes; `incoming()` on TCP and Unix listeners is a `Stream` of connections. On every
-//! executor of the table.
-
-mod util;
+//! writes; `incoming()` on TCP and Unix listeners is a `Stream` of connections. On the
+//! local executor driving a private reactor (every executor is the matrix's job).
 
 use futures_util::{StreamExt, TryStreamExt};
 use wakewire_reactor_mio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -131,9 +129,22 @@ fn tempdir() -> std::path::PathBuf {
     dir
 }
 
-on_every_executor! {
-    lines_tcp => lines_over_tcp;
-    read_until_unix => read_until_over_unix;
-    incoming_tcp => incoming_tcp_stream;
-    incoming_unix => incoming_unix_stream;
+#[test]
+fn lines_tcp() {
+    wakewire_test_util::run_with_mio_reactor(lines_over_tcp);
+}
+
+#[test]
+fn read_until_unix() {
+    wakewire_test_util::run_with_mio_reactor(read_until_over_unix);
+}
+
+#[test]
+fn incoming_tcp() {
+    wakewire_test_util::run_with_mio_reactor(incoming_tcp_stream);
+}
+
+#[test]
+fn incoming_unix() {
+    wakewire_test_util::run_with_mio_reactor(incoming_unix_stream);
 }

@@ -4,11 +4,9 @@
 //! stranded because a later waiter took its place.
 //!
 //! Each waiter is polled with a waker of its own (children of a `FuturesUnordered`, as
-//! separate tasks would be), on every executor of the table; a last test spawns the
+//! separate tasks would be), on the local executor driving a private reactor; a last test spawns the
 //! waiters as real tasks on the pool's two workers. A stranded waiter hangs its test,
 //! and the watchdog turns the hang into a failure.
-
-mod util;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -178,19 +176,37 @@ async fn readiness_futures(handle: Handle) {
     assert_eq!(outputs(waiting).await, vec![true; WAITERS]);
 }
 
-on_every_executor! {
-    shared_udp_receivers => udp_receivers;
-    shared_unix_datagram_receivers => unix_datagram_receivers;
-    shared_tcp_acceptors => tcp_acceptors;
-    shared_unix_acceptors => unix_acceptors;
-    shared_readiness_futures => readiness_futures;
+#[test]
+fn shared_udp_receivers() {
+    wakewire_test_util::run_with_mio_reactor(udp_receivers);
+}
+
+#[test]
+fn shared_unix_datagram_receivers() {
+    wakewire_test_util::run_with_mio_reactor(unix_datagram_receivers);
+}
+
+#[test]
+fn shared_tcp_acceptors() {
+    wakewire_test_util::run_with_mio_reactor(tcp_acceptors);
+}
+
+#[test]
+fn shared_unix_acceptors() {
+    wakewire_test_util::run_with_mio_reactor(unix_acceptors);
+}
+
+#[test]
+fn shared_readiness_futures() {
+    wakewire_test_util::run_with_mio_reactor(readiness_futures);
 }
 
 /// The waiters as real tasks on the pool's two workers (the waits and the wakes race
 /// across threads), over many rounds: every datagram and connection is delivered.
 #[test]
 fn shared_waiters_as_pool_tasks() {
-    let _watchdog = util::Watchdog::new("shared_waiters_as_pool_tasks", Duration::from_secs(60));
+    let _watchdog =
+        wakewire_test_util::watchdog("shared_waiters_as_pool_tasks", Duration::from_secs(60));
     let reactor = Reactor::new().unwrap();
     let handle = reactor.handle();
     let shared = wakewire_core::park::SharedPark::new(reactor.park());
@@ -198,7 +214,7 @@ fn shared_waiters_as_pool_tasks() {
         .workers(2)
         .park_with(move |_| shared.worker())
         .build();
-    for round in 0..util::scaled(50) {
+    for round in 0..wakewire_test_util::scaled(50) {
         let socket = Arc::new(UdpSocket::bind_with(loopback(), &handle).unwrap());
         let listener = Arc::new(TcpListener::bind_with(loopback(), &handle).unwrap());
         let receivers: Vec<_> = (0..WAITERS)
@@ -259,7 +275,8 @@ fn shared_waiters_as_pool_tasks() {
 /// once and never woken, and the receiver that stays gets the datagram.
 #[test]
 fn dropped_waiter_leaves_the_queue() {
-    let _watchdog = util::Watchdog::new("dropped_waiter_leaves_the_queue", Duration::from_secs(20));
+    let _watchdog =
+        wakewire_test_util::watchdog("dropped_waiter_leaves_the_queue", Duration::from_secs(20));
     let mut reactor = Reactor::new().unwrap();
     let handle = reactor.handle();
     let socket = UdpSocket::bind_with(loopback(), &handle).unwrap();

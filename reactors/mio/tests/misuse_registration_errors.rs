@@ -1,8 +1,6 @@
 //! Registering twice, deregistering or reregistering what is not registered, and
 //! dropping without deregistering all give documented results.
 
-mod util;
-
 use std::io::{ErrorKind, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
@@ -20,8 +18,9 @@ fn nonblocking_pair() -> (UnixStream, UnixStream) {
 
 #[test]
 fn misuse_registration_errors() {
-    let _watchdog = util::Watchdog::new("misuse_registration_errors", Duration::from_secs(20));
-    let driver = util::ReactorThread::start();
+    let _watchdog =
+        wakewire_test_util::watchdog("misuse_registration_errors", Duration::from_secs(20));
+    let driver = wakewire_test_util::MioReactorThread::start();
     let handle = driver.handle();
     let baseline = handle.metrics().registrations;
 

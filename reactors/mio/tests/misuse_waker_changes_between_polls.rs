@@ -1,8 +1,6 @@
 //! A leaf polled with waker A, then B, then wakers whose `will_wake` is always false
 //! wakes only the latest, once per event, with no busy loop.
 
-mod util;
-
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,7 +33,7 @@ fn poll_read(stream: &mut UnixStream, waker: &Waker) -> Poll<io::Result<usize>> 
 
 #[test]
 fn misuse_waker_changes_between_polls() {
-    let _watchdog = util::Watchdog::new("misuse_waker_changes", Duration::from_secs(20));
+    let _watchdog = wakewire_test_util::watchdog("misuse_waker_changes", Duration::from_secs(20));
     let mut reactor = Reactor::new().unwrap();
     let (mut a, mut b) = UnixStream::pair_with(&reactor.handle()).unwrap();
     reactor.turn(Some(Duration::ZERO)).unwrap();

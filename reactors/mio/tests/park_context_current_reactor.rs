@@ -4,8 +4,6 @@
 //! ones, `Async::new`, ...) register with that reactor, not with the global one. The
 //! context also works through `BoxPark` and under a park layer stacked above.
 
-mod util;
-
 use std::cell::Cell;
 use std::io;
 use std::net::SocketAddr;
@@ -122,7 +120,8 @@ const MADE: usize = 2 + 3 + 2 + 2 + 3 + 1 + 2 + 1;
 
 #[test]
 fn free_constructors_register_with_the_parked_reactor() {
-    let _watchdog = util::Watchdog::new("free_constructors_parked", Duration::from_secs(20));
+    let _watchdog =
+        wakewire_test_util::watchdog("free_constructors_parked", Duration::from_secs(20));
     let reactor = Reactor::new().unwrap();
     let handle = reactor.handle();
     let blocker = Blocker::with_park(reactor.park());
@@ -142,7 +141,7 @@ fn free_constructors_register_with_the_parked_reactor() {
 
 #[test]
 fn outside_any_park_the_global_reactor_is_current() {
-    let _watchdog = util::Watchdog::new("global_is_current", Duration::from_secs(20));
+    let _watchdog = wakewire_test_util::watchdog("global_is_current", Duration::from_secs(20));
     let global = Handle::global().unwrap();
     // No count here: every socket's own registration is checked against `global`.
     wakewire_core::block_on(free_constructors_use(&global));
@@ -150,7 +149,7 @@ fn outside_any_park_the_global_reactor_is_current() {
 
 #[test]
 fn context_through_box_park() {
-    let _watchdog = util::Watchdog::new("box_park_context", Duration::from_secs(20));
+    let _watchdog = wakewire_test_util::watchdog("box_park_context", Duration::from_secs(20));
     let reactor = Reactor::new().unwrap();
     let handle = reactor.handle();
     let blocker = Blocker::with_park(BoxPark::new(reactor.park()));
@@ -200,7 +199,7 @@ impl<P: Park> Park for Layer<P> {
 
 #[test]
 fn context_under_a_layer_above() {
-    let _watchdog = util::Watchdog::new("layered_context", Duration::from_secs(20));
+    let _watchdog = wakewire_test_util::watchdog("layered_context", Duration::from_secs(20));
     let reactor = Reactor::new().unwrap();
     let handle = reactor.handle();
     let park = BoxPark::new(Layer {

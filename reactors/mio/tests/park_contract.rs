@@ -4,8 +4,6 @@
 //! workers share the stack through `SharedPark`); and a panicking waker
 //! does not stop the reactor from waking the others.
 
-mod util;
-
 use std::io;
 use std::panic;
 use std::pin::Pin;
@@ -24,7 +22,7 @@ use wakewire_reactor_timer::TimerPark;
 
 #[test]
 fn unpark_before_park_is_not_lost() {
-    let _watchdog = util::Watchdog::new("unpark_before_park", Duration::from_secs(10));
+    let _watchdog = wakewire_test_util::watchdog("unpark_before_park", Duration::from_secs(10));
     let mut park = Reactor::new().unwrap().park();
     park.unparker().unpark();
     park.park().unwrap(); // returns at once: the wakeup was recorded
@@ -33,7 +31,7 @@ fn unpark_before_park_is_not_lost() {
 
 #[test]
 fn huge_timeouts_block_until_unparked() {
-    let _watchdog = util::Watchdog::new("huge_timeouts", Duration::from_secs(10));
+    let _watchdog = wakewire_test_util::watchdog("huge_timeouts", Duration::from_secs(10));
     let mut park = Reactor::new().unwrap().park();
     for timeout in [Duration::MAX, Duration::from_secs(u64::MAX / 10)] {
         let unpark = park.unparker();
@@ -50,7 +48,7 @@ fn huge_timeouts_block_until_unparked() {
 /// complete on the executor's one thread, with no timer or reactor thread.
 #[test]
 fn timer_park_stacks_over_reactor_park() {
-    let _watchdog = util::Watchdog::new("timer_over_reactor", Duration::from_secs(10));
+    let _watchdog = wakewire_test_util::watchdog("timer_over_reactor", Duration::from_secs(10));
     let reactor = Reactor::new().unwrap();
     let io = reactor.handle();
     let park = TimerPark::new(reactor.park());
@@ -78,7 +76,7 @@ fn timer_park_stacks_over_reactor_park() {
 /// epoll (core's `SharedPark`), and tasks on both workers get their timer and I/O events.
 #[test]
 fn timer_over_reactor_shared_by_pool_workers() {
-    let _watchdog = util::Watchdog::new("shared_stack_on_pool", Duration::from_secs(20));
+    let _watchdog = wakewire_test_util::watchdog("shared_stack_on_pool", Duration::from_secs(20));
     let reactor = Reactor::new().unwrap();
     let io = reactor.handle();
     let park = TimerPark::new(reactor.park());
@@ -130,7 +128,7 @@ fn poll_read(stream: &mut UnixStream, waker: &Waker) -> bool {
 
 #[test]
 fn panicking_waker_does_not_stop_the_others() {
-    let _watchdog = util::Watchdog::new("panicking_waker", Duration::from_secs(10));
+    let _watchdog = wakewire_test_util::watchdog("panicking_waker", Duration::from_secs(10));
     let mut reactor = Reactor::new().unwrap();
     let handle = reactor.handle();
     let (mut a, mut a_peer) = UnixStream::pair_with(&handle).unwrap();

@@ -1,8 +1,6 @@
 //! Dropping the reactor while tasks wait on I/O wakes every one of them
 //! with a `ReactorShutdown` error; later operations fail the same way.
 
-mod util;
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -12,8 +10,9 @@ use wakewire_reactor_mio::{is_shutdown, TcpListener, UdpSocket, UnixStream};
 
 #[test]
 fn shutdown_reactor_and_timer_wake_pending() {
-    let _watchdog = util::Watchdog::new("shutdown_reactor_wakes_pending", Duration::from_secs(10));
-    let driver = util::ReactorThread::start();
+    let _watchdog =
+        wakewire_test_util::watchdog("shutdown_reactor_wakes_pending", Duration::from_secs(10));
+    let driver = wakewire_test_util::MioReactorThread::start();
     let handle = driver.handle();
     let loopback: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let ex = LocalExecutor::new();

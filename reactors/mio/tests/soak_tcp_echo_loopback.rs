@@ -8,8 +8,6 @@
 //! runs under a timer (a 60 s timeout that must not fire).
 //! Counts scale with `RELIABILITY_SCALE`; debug builds run 1/20 of the messages.
 
-mod util;
-
 use std::net::SocketAddr;
 use std::thread;
 use std::time::Duration;
@@ -28,7 +26,7 @@ const MAX_MESSAGE: u64 = 64 * 1024;
 
 fn messages() -> usize {
     let full = if cfg!(debug_assertions) { 50 } else { 1000 };
-    util::scaled(full)
+    wakewire_test_util::scaled(full)
 }
 
 fn fnv(hash: u64, bytes: &[u8]) -> u64 {
@@ -39,9 +37,9 @@ fn fnv(hash: u64, bytes: &[u8]) -> u64 {
 
 #[test]
 fn soak_tcp_echo_loopback() {
-    let _watchdog = util::Watchdog::new("soak_tcp_echo_loopback", Duration::from_secs(60));
+    let _watchdog = wakewire_test_util::watchdog("soak_tcp_echo_loopback", Duration::from_secs(60));
     let global = Handle::global().unwrap(); // started before the baseline: it stays
-    let baseline_fds = util::open_fds();
+    let baseline_fds = wakewire_test_util::open_fds();
     let messages = messages();
 
     let reactor = Reactor::new().unwrap();
@@ -89,7 +87,7 @@ fn soak_tcp_echo_loopback() {
     let clients: Vec<_> = (0..CONNECTIONS)
         .map(|c| {
             ex.spawn_local(timeout(CONNECTION_DEADLINE, async move {
-                let mut rng = util::Rng::new(0x5eed + c as u64);
+                let mut rng = wakewire_test_util::Rng::new(0x5eed + c as u64);
                 let stream = TcpStream::connect(addr).await.unwrap();
                 let (mut sent_hash, mut echo_hash, mut bytes) =
                     (0xcbf2_9ce4_8422_2325, 0xcbf2_9ce4_8422_2325, 0u64);
@@ -130,10 +128,10 @@ fn soak_tcp_echo_loopback() {
     assert_eq!(sent, echoed);
     assert_eq!(ex.metrics().live_tasks, 0);
     drop(ex);
-    assert!(
-        util::wait_until(Duration::from_secs(5), || util::open_fds() == baseline_fds),
-        "fds: {} now, {baseline_fds} before",
-        util::open_fds()
+    wakewire_test_util::wait_until(
+        &format!("the fds to return to {baseline_fds}"),
+        Duration::from_secs(5),
+        || wakewire_test_util::open_fds() == baseline_fds,
     );
     drop(global);
 }

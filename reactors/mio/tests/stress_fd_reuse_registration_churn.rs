@@ -9,8 +9,6 @@
 //! - a fresh pair, with nothing written to it and still open, never turns readable or
 //!   closed (what a misdelivered event for the dropped pair would make it).
 
-mod util;
-
 use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -94,7 +92,7 @@ fn churn(
 
 #[test]
 fn stress_fd_reuse_registration_churn() {
-    let _watchdog = util::Watchdog::new("stress_fd_reuse", Duration::from_secs(90));
+    let _watchdog = wakewire_test_util::watchdog("stress_fd_reuse", Duration::from_secs(90));
     let dead = Dead::default();
     let dead_events = Arc::new(AtomicU64::new(0));
     let selector = SlowSelector {
@@ -102,10 +100,11 @@ fn stress_fd_reuse_registration_churn() {
         dead: Arc::clone(&dead),
         dead_events: Arc::clone(&dead_events),
     };
-    let driver = util::ReactorThread::start_with(Reactor::with_selector(selector).unwrap());
+    let driver =
+        wakewire_test_util::MioReactorThread::start_with(Reactor::with_selector(selector).unwrap());
     let handle = driver.handle();
     let baseline = handle.metrics().registrations;
-    let cycles = util::scaled(if cfg!(debug_assertions) {
+    let cycles = wakewire_test_util::scaled(if cfg!(debug_assertions) {
         2_000
     } else {
         10_000
@@ -133,11 +132,14 @@ fn stress_fd_reuse_registration_churn() {
     }
     // Two full turns after the churn: every event fetched before it ended is dispatched.
     let turns = handle.metrics().turns;
-    let settled = util::wait_until(Duration::from_secs(10), || {
-        handle.unpark();
-        handle.metrics().turns >= turns + 2
-    });
-    assert!(settled, "the reactor thread stopped turning");
+    wakewire_test_util::wait_until(
+        "two more turns of the reactor thread",
+        Duration::from_secs(10),
+        || {
+            handle.unpark();
+            handle.metrics().turns >= turns + 2
+        },
+    );
     fresh.iter().for_each(check_untouched);
     drop(fresh);
     assert_eq!(

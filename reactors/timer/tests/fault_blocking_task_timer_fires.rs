@@ -4,8 +4,6 @@
 //! task finishes while the blocker still has most of its ten blocking polls ahead.
 #![cfg(not(loom))]
 
-mod util;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
@@ -15,7 +13,7 @@ use wakewire_core::future::yield_now;
 use wakewire_executor_pool::Pool;
 use wakewire_reactor_timer::sleep;
 
-use util::watchdog;
+use wakewire_test_util::watchdog;
 
 #[test]
 fn fault_blocking_task_does_not_stop_a_timer_on_the_other_worker() {

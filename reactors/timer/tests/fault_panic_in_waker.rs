@@ -4,8 +4,6 @@
 //! `drop_payload` (even a payload that panics again when dropped goes no further), and
 //! nothing unwinds through the park.
 
-mod util;
-
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,7 +14,7 @@ use wakewire_core::waker::{counting_waker, wake_source, WakeCounter};
 use wakewire_core::Park;
 use wakewire_reactor_timer::{ManualClock, Sleep, TimerHandle, TimerPark, TimerThread};
 
-use util::{finishes_within, panicking_waker, poll_once, RecordingPark};
+use wakewire_test_util::{finishes_within, panicking_waker, poll_once, RecordingPark};
 
 const MS: Duration = Duration::from_millis(1);
 

@@ -1,8 +1,6 @@
 //! `Interval`: the schedule, the three missed-tick behaviours, degenerate periods, the
 //! `Stream` impl.
 
-mod util;
-
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -14,7 +12,7 @@ use wakewire_core::ThreadParker;
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::{Interval, ManualClock, MissedTickBehavior, TimerPark};
 
-use util::RecordingPark;
+use wakewire_test_util::RecordingPark;
 
 const MS: Duration = Duration::from_millis(1);
 

@@ -1,8 +1,6 @@
 //! Extreme and degenerate durations never panic, never overflow, never collide with
 //! the wheel's sentinels; huge deadlines never fire, zero and past ones fire at once.
 
-mod util;
-
 use std::future::poll_fn;
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -19,7 +17,7 @@ use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::wheel::{deadline_tick, elapsed_tick, NEVER};
 use wakewire_reactor_timer::{ManualClock, TimerPark};
 
-use util::{poll_once, watchdog, RecordingPark};
+use wakewire_test_util::{poll_once, watchdog, RecordingPark};
 
 const YEAR: Duration = Duration::from_secs(365 * 24 * 3600);
 
@@ -261,7 +259,7 @@ fn misuse_extreme_durations_never_bucket_is_not_a_real_tick() {
 proptest! {
     // 256 cases at `RELIABILITY_SCALE=1` (proptest's default), 5 under valgrind (0.02).
     #![proptest_config(ProptestConfig {
-        cases: util::scaled(256) as u32,
+        cases: wakewire_test_util::scaled(256) as u32,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]

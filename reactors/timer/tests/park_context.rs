@@ -6,8 +6,6 @@
 //! the global (real-clock) timer instead, an hour's sleep would really take an hour, and
 //! the watchdog would fail the test.
 
-mod util;
-
 use std::cell::Cell;
 use std::future::pending;
 use std::io;
@@ -18,7 +16,7 @@ use wakewire_core::park::ParkContext;
 use wakewire_core::{BlockOn, Park, ThreadParker};
 use wakewire_reactor_timer::{interval, sleep, timeout, ManualClock, TimerHandle, TimerPark};
 
-use util::finishes_within;
+use wakewire_test_util::finishes_within;
 
 thread_local! {
     /// Set while the inner park's context is installed on this thread.

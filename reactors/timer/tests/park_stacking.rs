@@ -1,8 +1,6 @@
 //! `TimerPark` as a `Park` layer: how long it parks the layer below, stacking two timers,
 //! and an executor driving it.
 
-mod util;
-
 use std::time::Duration;
 
 use wakewire_core::waker::counting_waker;
@@ -10,7 +8,7 @@ use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
 use wakewire_reactor_timer::{ManualClock, TimerPark};
 
-use util::{poll_once, watchdog, RecordingPark};
+use wakewire_test_util::{poll_once, watchdog, RecordingPark};
 
 const MS: Duration = Duration::from_millis(1);
 

@@ -1,8 +1,6 @@
 //! Dropping a timer's driver wakes every pending future, which then
 //! resolves with a shutdown error; nothing hangs and nothing leaks.
 
-mod util;
-
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::mpsc;
@@ -15,7 +13,7 @@ use wakewire_core::waker::counting_waker;
 use wakewire_core::ThreadParker;
 use wakewire_reactor_timer::{ManualClock, TimerError, TimerPark, TimerThread};
 
-use util::{poll_once, watchdog};
+use wakewire_test_util::{poll_once, watchdog};
 
 const HOUR: Duration = Duration::from_secs(3600);
 

@@ -2,15 +2,13 @@
 //! fire, reset re-arms, drop cancels, unpolled sleeps cost nothing, panicking wakers
 //! spoil nothing, polling after completion stays `Ready`.
 
-mod util;
-
 use std::task::Poll;
 use std::time::Duration;
 
 use wakewire_core::waker::counting_waker;
 use wakewire_reactor_timer::{ManualClock, TimerPark};
 
-use util::{panicking_waker, poll_once, RecordingPark};
+use wakewire_test_util::{panicking_waker, poll_once, RecordingPark};
 
 const MS: Duration = Duration::from_millis(1);
 
@@ -165,7 +163,7 @@ fn a_panicking_waker_spoils_nothing() {
         Some(11),
         "a driver disposes of the waker's panic and keeps turning"
     );
-    assert!(bomb_fired.load(std::sync::atomic::Ordering::SeqCst));
+    assert!(bomb_fired.load(std::sync::atomic::Ordering::SeqCst) > 0);
     for (_, (_, wakes)) in &good {
         assert_eq!(
             wakes.wakes(),

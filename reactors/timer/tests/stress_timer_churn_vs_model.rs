@@ -8,8 +8,6 @@
 //! At `RELIABILITY_SCALE=1`: 256 small cases (about 50 000 timers) plus one run of
 //! 100 000 timers through a single wheel.
 
-mod util;
-
 use std::collections::{BTreeSet, HashMap};
 use std::task::Poll;
 use std::time::Duration;
@@ -20,7 +18,7 @@ use wakewire_core::waker::{counting_waker, WakeCounter};
 use wakewire_reactor_timer::wheel::{TimerKey, Wheel};
 use wakewire_reactor_timer::{ManualClock, Sleep, TimerPark};
 
-use util::{poll_once, scaled, RecordingPark};
+use wakewire_test_util::{poll_once, scaled, RecordingPark};
 
 const BOUNDARIES: [u64; 9] = [63, 64, 65, 4_095, 4_096, 4_097, 262_143, 262_144, 262_145];
 

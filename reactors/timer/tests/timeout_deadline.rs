@@ -1,8 +1,6 @@
 //! `timeout` and `timeout_at` on this timer (core's `Timeout` with a `Sleep` deadline):
 //! who wins, degenerate deadlines, and shutdown.
 
-mod util;
-
 use std::future::{pending, ready, Future};
 use std::pin::pin;
 use std::task::{Context, Poll};
@@ -12,7 +10,7 @@ use wakewire_core::timer::Elapsed;
 use wakewire_core::waker::counting_waker;
 use wakewire_reactor_timer::{ManualClock, TimerPark};
 
-use util::RecordingPark;
+use wakewire_test_util::RecordingPark;
 
 const MS: Duration = Duration::from_millis(1);
 

@@ -2,8 +2,6 @@
 //! the real clock and on a manual one, with core's `timeout` and the trait's bad-input
 //! rules (`Duration::MAX` never fires; a zero timeout still lets a ready future win).
 
-mod util;
-
 use std::future::{pending, ready};
 use std::time::{Duration, Instant};
 
@@ -13,7 +11,7 @@ use wakewire_core::waker::counting_waker;
 use wakewire_core::{BlockOn, ThreadParker};
 use wakewire_reactor_timer::{ManualClock, TimerPark, TimerThread};
 
-use util::{finishes_within, poll_once, RecordingPark};
+use wakewire_test_util::{finishes_within, poll_once, RecordingPark};
 
 const MS: Duration = Duration::from_millis(1);
 

@@ -7,8 +7,6 @@
 //! registers such a waker, lets the timer hold its last reference, then makes the timer
 //! replace or forget it. A deadlock fails the test after a few seconds.
 
-mod util;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
@@ -18,7 +16,7 @@ use wakewire_core::waker::counting_waker;
 use wakewire_core::ThreadParker;
 use wakewire_reactor_timer::{ManualClock, Sleep, TimerPark};
 
-use util::{finishes_within, poll_once, reenters_on_drop};
+use wakewire_test_util::{finishes_within, poll_once, reenters_on_drop};
 
 const LIMIT: Duration = Duration::from_secs(5);
 const MS: Duration = Duration::from_millis(1);

@@ -1,12 +1,12 @@
 //! Shared helpers: a hyper server on Wakewire parts (generic over `Spawn` and `Timer`),
-//! started on each executor of the table; its counters; blocking HTTP clients; a watchdog.
+//! started on each runtime of its table; its counters; blocking HTTP clients. (The watchdog
+//! and fd counting are the workspace's shared helpers, `wakewire-test-util`.)
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 pub mod client;
 pub mod server;
 
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 #[allow(unused_imports)]
@@ -91,7 +91,7 @@ macro_rules! on_every_runtime {
     (@cell $body:ident, $config:tt; $($runtime:ident),*) => {$(
         #[test]
         fn $runtime() {
-            let _watchdog = $crate::util::Watchdog::new(
+            let _watchdog = wakewire_test_util::watchdog(
                 concat!(module_path!(), "::", stringify!($runtime)),
                 std::time::Duration::from_secs(60),
             );
@@ -105,51 +105,4 @@ macro_rules! on_every_runtime {
     )*};
     (@config ()) => { $crate::util::Config::default() };
     (@config ($config:expr)) => { $config };
-}
-
-/// Aborts the process with a message if not dropped before `limit`: a hang becomes a
-/// loud failure instead of a stuck CI run.
-pub struct Watchdog {
-    done: Arc<(Mutex<bool>, Condvar)>,
-}
-
-impl Watchdog {
-    pub fn new(name: &str, limit: Duration) -> Watchdog {
-        let done = Arc::new((Mutex::new(false), Condvar::new()));
-        let flag = Arc::clone(&done);
-        let name = name.to_owned();
-        thread::spawn(move || {
-            let (lock, cond) = &*flag;
-            let deadline = Instant::now() + limit;
-            let mut finished = lock.lock().unwrap();
-            while !*finished {
-                let now = Instant::now();
-                if now >= deadline {
-                    // Straight to the stderr handle: `eprintln!` is captured by the test
-                    // harness, and the message would be lost with the abort.
-                    use std::io::Write;
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "watchdog: {name} did not finish within {limit:?}; aborting"
-                    );
-                    std::process::abort();
-                }
-                finished = cond.wait_timeout(finished, deadline - now).unwrap().0;
-            }
-        });
-        Watchdog { done }
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        let (lock, cond) = &*self.done;
-        *lock.lock().unwrap() = true;
-        cond.notify_all();
-    }
-}
-
-/// Open file descriptors of this process.
-pub fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").unwrap().count()
 }

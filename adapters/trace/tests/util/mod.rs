@@ -7,7 +7,6 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::thread;
-use std::time::Duration;
 
 use wakewire_adapter_trace::{EventKind, TaskTag, Trace};
 
@@ -69,18 +68,6 @@ impl Future for Doorbell {
 /// The kinds of one task's events, by short name, in order.
 pub fn kinds(trace: &Trace, task: TaskTag) -> Vec<&'static str> {
     trace.task_events(task).map(|e| e.kind.name()).collect()
-}
-
-/// Polls `condition` until it holds, failing after ten seconds.
-pub fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while !condition() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        thread::yield_now();
-    }
 }
 
 /// Checks the Poll → Wait → Wake story of a task traced around one `Doorbell`: poll 1
