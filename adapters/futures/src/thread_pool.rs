@@ -55,7 +55,7 @@ impl Shared {
         self.pool.spawn_ok(async move {
             // Queued before a shutdown, picked up after it: drop instead of running.
             if !shared.closed.load(Ordering::Acquire) {
-                runnable.run();
+                runnable.run_entered();
             }
         });
         true

@@ -70,7 +70,7 @@ impl Shared {
             .spawn(async move {
                 // Queued before a shutdown, run after it: drop instead.
                 if !shared.closed.load(Ordering::Acquire) {
-                    runnable.run();
+                    runnable.run_entered();
                 }
             })
             .detach();

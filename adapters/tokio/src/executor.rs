@@ -57,7 +57,7 @@ impl Shared {
     /// once, and with it the `Runnable`, which cancels our task.
     fn schedule(&self, runnable: Runnable) -> tokio::task::JoinHandle<()> {
         self.handle.spawn(async move {
-            runnable.run();
+            runnable.run_entered();
         })
     }
 }

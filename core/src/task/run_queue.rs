@@ -223,7 +223,7 @@ impl Future for Runner {
         let mut ran = 0;
         loop {
             while let Some(runnable) = shared.pop() {
-                runnable.run();
+                runnable.run_entered();
                 ran += 1;
                 if ran == BUDGET {
                     cx.waker().wake_by_ref();
@@ -235,7 +235,7 @@ impl Future for Runner {
             shared.runner.register(cx.waker());
             match shared.pop() {
                 Some(runnable) => {
-                    runnable.run();
+                    runnable.run_entered();
                     ran += 1;
                 }
                 None => return Poll::Pending,
