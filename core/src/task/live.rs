@@ -259,6 +259,7 @@ pin_project! {
 impl<F: Future> Future for Tracked<F> {
     type Output = F::Output;
 
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         let poll = this.future.poll(cx);
@@ -280,6 +281,8 @@ impl Registration {
     /// The task's first `Pending` (`waker` is the task's own): from now on only its waker
     /// can find it. If the set closed meanwhile, the task schedules itself once more (a
     /// wake during its own poll), so the shut-down executor receives it and drops it.
+    #[cold]
+    #[inline(never)]
     fn register(&mut self, waker: &Waker) {
         match self
             .live

@@ -54,7 +54,7 @@ impl OwnerQueue {
         Rc::new(OwnerQueue {
             owner,
             tasks: RefCell::new(VecDeque::new()),
-            until_shared: Cell::new(REMOTE_INTERVAL),
+            until_shared: Cell::new(REMOTE_INTERVAL - 1),
         })
     }
 
@@ -70,13 +70,26 @@ impl OwnerQueue {
     }
 
     /// The next task to poll, fairly from both queues.
+    #[inline]
     pub(crate) fn pop(&self, shared: &ConcurrentQueue<Runnable>) -> Option<Runnable> {
-        match self.until_shared.get() {
-            0 => {
-                self.until_shared.set(REMOTE_INTERVAL - 1);
-                self.take_shared(shared);
+        let left = self.until_shared.get();
+        if left != 0 {
+            self.until_shared.set(left - 1);
+            let next = self.tasks.borrow_mut().pop_front();
+            if next.is_some() {
+                return next;
             }
-            left => self.until_shared.set(left - 1),
+        }
+        self.pop_slow(shared)
+    }
+
+    /// [`pop`](Self::pop) when it is time to look at the shared queue, or when the owner
+    /// queue is empty.
+    #[inline(never)]
+    fn pop_slow(&self, shared: &ConcurrentQueue<Runnable>) -> Option<Runnable> {
+        if self.until_shared.get() == 0 {
+            self.until_shared.set(REMOTE_INTERVAL - 1);
+            self.take_shared(shared);
         }
         let next = self.tasks.borrow_mut().pop_front();
         if next.is_some() {
