@@ -128,8 +128,9 @@ impl ReadyQueue {
             if self.live.is_empty() {
                 break;
             }
-            // A task was woken on another thread just before we closed: its waker has
-            // marked it scheduled and is about to push it. Let that thread finish.
+            // A task was woken or spawned on another thread just before we closed: its
+            // waker has marked it scheduled (or its spawn was counted) and is about to push
+            // it. Let that thread finish.
             thread::yield_now();
         }
     }
