@@ -5,6 +5,7 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::pin;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -17,6 +18,7 @@ use wakewire_core::{
     BlockOn, BlockedPoll, JoinHandle, LocalSpawn, Park, Spawn, SpawnError, ThreadParker, Unpark,
 };
 
+use crate::owner_queue::{OwnerQueue, RunningGuard};
 use crate::ready_queue::ReadyQueue;
 use crate::spawner::{LocalSpawner, Spawner};
 
@@ -67,6 +69,8 @@ pub(crate) type LocalWatch = BlockedPollWatch<Box<dyn Fn(&BlockedPoll)>>;
 /// Awaiting the handle of a task dropped this way gives a cancellation error.
 pub struct LocalExecutor<P: Park = ThreadParker> {
     queue: Arc<ReadyQueue>,
+    /// Tasks woken or spawned on this thread while the executor runs.
+    owned: Rc<OwnerQueue>,
     park: RefCell<P>,
     context: ParkContext,
     polls: Cell<u64>,
@@ -114,8 +118,10 @@ impl<P: Park> LocalExecutor<P> {
     }
 
     pub(crate) fn from_parts(park: P, watch: LocalWatch) -> Self {
+        let queue = Arc::new(ReadyQueue::new(AnyUnpark::new(park.unparker())));
         LocalExecutor {
-            queue: Arc::new(ReadyQueue::new(AnyUnpark::new(park.unparker()))),
+            owned: OwnerQueue::new(queue.owner_key()),
+            queue,
             context: park.context(),
             park: RefCell::new(park),
             polls: Cell::new(0),
@@ -236,7 +242,7 @@ impl<P: Park> LocalExecutor<P> {
             while self.run_one() {}
             // Give executor-driven reactors a chance to wake tasks whose events are ready.
             let _ = self.turn_park(Some(Duration::ZERO));
-            if self.queue.tasks.is_empty() {
+            if self.queue.tasks.is_empty() && self.owned.is_empty() {
                 return self.polls.get() - start;
             }
         }
@@ -247,20 +253,21 @@ impl<P: Park> LocalExecutor<P> {
         LocalMetrics {
             live_tasks: self.queue.live_tasks(),
             polls: self.polls.get(),
-            queued: self.queue.tasks.len(),
+            queued: self.queue.tasks.len() + self.owned.len(),
             blocked_polls: self.blocked_polls.get(),
         }
     }
 
-    /// Marks the thread as running this executor, with the park's context current, until
-    /// the guards are dropped (the context first: a tuple drops its fields in order).
-    fn enter(&self) -> (ContextGuard, EnterGuard) {
+    /// Marks the thread as running this executor, with the park's context current and
+    /// wakes on this thread going to the owner queue, until the guards are dropped (in
+    /// order: a tuple drops its fields first to last).
+    fn enter(&self) -> (ContextGuard, RunningGuard, EnterGuard) {
         let entered = enter().unwrap_or_else(|err| panic!("{err}"));
-        (self.context.enter(), entered)
+        (self.context.enter(), self.owned.enter(), entered)
     }
 
     fn run_one(&self) -> bool {
-        let Ok(runnable) = self.queue.tasks.pop() else {
+        let Some(runnable) = self.owned.pop(&self.queue.tasks) else {
             return false;
         };
         self.polls.set(self.polls.get() + 1);
@@ -275,6 +282,9 @@ impl<P: Park> LocalExecutor<P> {
     }
 
     fn turn_park(&self, timeout: Option<Duration>) -> std::io::Result<()> {
+        // A reactor turned by the park wakes tasks on this thread: they must take the
+        // shared queue and its notify, which ends the park.
+        let _parked = OwnerQueue::suspend();
         let mut park = self
             .park
             .try_borrow_mut()
@@ -325,7 +335,7 @@ impl<P: Park> BlockOn for LocalExecutor<P> {
 
 impl<P: Park> Drop for LocalExecutor<P> {
     fn drop(&mut self) {
-        self.queue.shutdown();
+        self.queue.shutdown(&self.owned);
     }
 }
 

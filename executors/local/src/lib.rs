@@ -38,7 +38,10 @@
 //!   last waker is dropped elsewhere or after the executor is gone.
 //! - A task that never yields starves the others: this executor has no preemption and no
 //!   budget. Between two polls of the `block_on` future it runs at most 61 tasks, and a
-//!   task that wakes itself goes to the back of the queue. To find polls that hold the
+//!   task that wakes itself goes to the back of the queue. Wakes made on the executor's
+//!   thread while it runs are queued there without atomics; a task woken from another
+//!   thread joins the back of that queue within 31 polls, so tasks that keep waking
+//!   themselves cannot starve it. To find polls that hold the
 //!   thread too long, set [`LocalBuilder::blocked_poll_threshold`]: each one is reported
 //!   as a [`BlockedPoll`](wakewire_core::BlockedPoll) to a hook and a `tracing` warning,
 //!   after the poll returned (a panicking hook reaches the caller that drives the executor;
@@ -50,6 +53,7 @@
 
 mod builder;
 mod executor;
+mod owner_queue;
 mod ready_queue;
 mod sleep;
 mod spawner;

@@ -1,4 +1,7 @@
 //! [`ReadyQueue`]: what wakers and spawners on any thread share with the executor thread.
+//!
+//! Wakes made on the executor's own thread while it runs skip the shared queue: see
+//! [`owner_queue`](crate::owner_queue).
 
 use std::fmt;
 use std::future::Future;
@@ -10,12 +13,14 @@ use wakewire_core::park::AnyUnpark;
 use wakewire_core::task::{LiveTasks, Runnable};
 use wakewire_core::{JoinHandle, SpawnError, Unpark};
 
+use crate::owner_queue::{self, OwnerQueue};
 use crate::sleep::SleepState;
 
 /// The executor's run queue as every other thread sees it: where wakers push tasks, how
 /// they wake the executor thread, and the live tasks shutdown must find.
 pub(crate) struct ReadyQueue {
-    /// Tasks ready to be polled, pushed by wakers on any thread, popped by the owner only.
+    /// Tasks ready to be polled, pushed by wakers on other threads (or on the executor's
+    /// thread while it is not running), popped by the owner only.
     pub(crate) tasks: ConcurrentQueue<Runnable>,
     pub(crate) sleep: SleepState,
     /// The executor's park (type-erased, so handles need not carry its type).
@@ -44,11 +49,22 @@ impl ReadyQueue {
         }
     }
 
+    /// The key wakes use to recognise this executor in the running marker of the thread.
+    pub(crate) fn owner_key(&self) -> usize {
+        // Stable while any task or handle holds the `Arc`, and unique among live queues.
+        self as *const ReadyQueue as usize
+    }
+
     /// Queues a task and wakes the executor if it is asleep. Called by wakers.
+    ///
+    /// On the executor's thread while it runs, the task goes to the owner queue instead,
+    /// with no atomic operation and no notify: the executor looks there before it sleeps.
     pub(crate) fn schedule(&self, runnable: Runnable) {
-        // The queue is unbounded and never closed: a push cannot fail.
-        let _ = self.tasks.push(runnable);
-        self.notify();
+        if let Err(runnable) = owner_queue::push_if_running(self.owner_key(), runnable) {
+            // The queue is unbounded and never closed: a push cannot fail.
+            let _ = self.tasks.push(runnable);
+            self.notify();
+        }
     }
 
     /// Wakes the executor if it is asleep, for work that is not in the queue (the future
@@ -96,20 +112,25 @@ impl ReadyQueue {
         self.live.len()
     }
 
-    /// Refuses new spawns and drops every live future, on the calling (owner) thread.
-    pub(crate) fn shutdown(&self) {
-        // Closing wakes every idle task, so it is in the queue; dropping a queued
+    /// Refuses new spawns and drops every live future, on the calling (owner) thread,
+    /// which is not running the executor: the tasks its destructors wake come to `tasks`.
+    pub(crate) fn shutdown(&self, owned: &OwnerQueue) {
+        // Closing wakes every idle task, so it is in a queue; dropping a queued
         // `Runnable` drops its future here, and its guard removes it from `live`.
         self.live.close();
         loop {
+            while let Some(runnable) = owned.pop_local() {
+                drop(runnable);
+            }
             while let Ok(runnable) = self.tasks.pop() {
                 drop(runnable);
             }
             if self.live.is_empty() {
                 break;
             }
-            // A task was woken on another thread just before we closed: its waker has
-            // marked it scheduled and is about to push it. Let that thread finish.
+            // A task was woken or spawned on another thread just before we closed: its
+            // waker has marked it scheduled (or its spawn was counted) and is about to push
+            // it. Let that thread finish.
             thread::yield_now();
         }
     }

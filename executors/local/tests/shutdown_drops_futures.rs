@@ -15,6 +15,47 @@ use wakewire_executor_local::LocalExecutor;
 use wakewire_test_util::{watchdog, DropCounter, Parked};
 
 #[test]
+fn spawns_from_another_thread_racing_the_drop_are_refused_or_dropped_by_it() {
+    let _dog = watchdog(
+        "spawns_from_another_thread_racing_the_drop_are_refused_or_dropped_by_it",
+        Duration::from_secs(20),
+    );
+    for _ in 0..util::scaled(200) {
+        let drops = DropCounter::default();
+        let ex = LocalExecutor::new();
+        let spawner = ex.spawner();
+        let (started_tx, started_rx) = mpsc::channel();
+        let remote = {
+            let drops = drops.clone();
+            thread::spawn(move || {
+                let mut attempts = 0;
+                loop {
+                    let guard = drops.guard();
+                    attempts += 1;
+                    let spawned = spawner.spawn(async move {
+                        let _guard = guard;
+                        pending::<()>().await
+                    });
+                    if attempts == 1 {
+                        started_tx.send(()).unwrap();
+                    }
+                    if spawned.is_err() {
+                        return attempts;
+                    }
+                }
+            })
+        };
+        started_rx.recv().unwrap();
+        ex.run_until_stalled();
+        drop(ex);
+        let attempts = remote.join().unwrap();
+        // Refused spawns drop their future at once, accepted ones are dropped by the
+        // shutdown: a spawn accepted after it would leave its future in the queue.
+        assert_eq!(drops.get(), attempts);
+    }
+}
+
+#[test]
 fn spawning_from_a_drop_during_shutdown_is_refused() {
     struct SpawnOnDrop {
         spawner: wakewire_executor_local::Spawner,
