@@ -75,18 +75,6 @@ pub struct TaskMeta {
 }
 
 impl TaskMeta {
-    /// As [`run`](Self::run), with the thread marked as running an executor (see
-    /// [`enter`](crate::enter)) for the duration of the poll, unless it already is.
-    ///
-    /// For adapters whose foreign executor (a tokio or futures-executor worker) does not
-    /// take Wakewire's enter guard itself: a `block_on` inside the task then panics with a
-    /// clear message, as on Wakewire's executors, instead of blocking a foreign worker
-    /// (which can deadlock a pool whose other workers wait for it).
-    pub fn run_entered(self) -> bool {
-        let _entered = crate::enter::enter().ok();
-        self.run()
-    }
-
     /// The task's identifier.
     pub fn id(&self) -> TaskId {
         self.id
@@ -173,6 +161,18 @@ impl Runnable {
         } else {
             inner.run()
         }
+    }
+
+    /// As [`run`](Self::run), with the thread marked as running an executor (see
+    /// [`enter`](crate::enter)) for the duration of the poll, unless it already is.
+    ///
+    /// For adapters whose foreign executor (a tokio or futures-executor worker) does not
+    /// take Wakewire's enter guard itself: a `block_on` inside the task then panics with a
+    /// clear message, as on Wakewire's executors, instead of blocking a foreign worker
+    /// (which can deadlock a pool whose other workers wait for it).
+    pub fn run_entered(self) -> bool {
+        let _entered = crate::enter::enter().ok();
+        self.run()
     }
 
     /// The task's identifier.

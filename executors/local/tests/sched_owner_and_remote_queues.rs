@@ -3,8 +3,6 @@
 //! a sleep, a wake made inside the park on the executor's thread ends that park, and
 //! shutdown reaches the tasks of both queues.
 
-mod util;
-
 use std::cell::{Cell, RefCell};
 use std::future::pending;
 use std::io;
@@ -17,7 +15,7 @@ use std::time::Duration;
 use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_local::LocalExecutor;
 
-use util::{watchdog, DropCounter};
+use wakewire_test_util::{watchdog, DropCounter};
 
 /// Spawns a task that wakes itself on every poll, forever (each wake is made on the
 /// executor's thread while it runs), counting its polls in `polls`.

@@ -20,7 +20,7 @@ fn spawns_from_another_thread_racing_the_drop_are_refused_or_dropped_by_it() {
         "spawns_from_another_thread_racing_the_drop_are_refused_or_dropped_by_it",
         Duration::from_secs(20),
     );
-    for _ in 0..util::scaled(200) {
+    for _ in 0..wakewire_test_util::scaled(200) {
         let drops = DropCounter::default();
         let ex = LocalExecutor::new();
         let spawner = ex.spawner();
