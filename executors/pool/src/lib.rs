@@ -159,6 +159,10 @@ pub mod idle;
 #[cfg(not(loom))]
 mod idle;
 #[cfg(loom)]
+pub mod monitor;
+#[cfg(not(loom))]
+mod monitor;
+#[cfg(loom)]
 pub mod queues;
 #[cfg(not(loom))]
 mod queues;
@@ -175,13 +179,17 @@ pub mod state;
 #[cfg(not(loom))]
 mod state;
 #[cfg(loom)]
+pub mod supervise;
+#[cfg(not(loom))]
+mod supervise;
+#[cfg(loom)]
 pub mod worker;
 #[cfg(not(loom))]
 mod worker;
 
-pub use builder::PoolBuilder;
+pub use builder::{BuildError, PoolBuilder};
 pub use metrics::PoolMetrics;
 pub use pool::{Pool, ShutdownTimeout};
 pub use spawner::PoolSpawner;
-/// The blocked-poll report, shared with every Wakewire executor.
-pub use wakewire_core::BlockedPoll;
+/// The blocked-poll report and its parts, shared with every Wakewire executor.
+pub use wakewire_core::blocked::{BlockedPoll, MovedWork, PolledFuture, Replacement};
