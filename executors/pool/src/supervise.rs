@@ -281,6 +281,10 @@ impl<D: Deques> PoolState<D> {
         if self.is_shutdown() {
             return None;
         }
+        // Counted before anything moves, so whoever sees a moved task run sees the count.
+        self.counters
+            .supervised_blocks
+            .fetch_add(1, Ordering::Relaxed);
         // The worker may return from its poll at any moment: the slot's lock decides who
         // gets the task (the worker's own next look, or this move), never both.
         let lifo_task = match watch.take_lifo() {
@@ -304,9 +308,6 @@ impl<D: Deques> PoolState<D> {
             slot,
             replacement: started,
         });
-        self.counters
-            .supervised_blocks
-            .fetch_add(1, Ordering::Relaxed);
         let moved = MovedWork::new(lifo_task, queued_tasks, replacement);
         Some(BlockedPoll::new(task, blocked_for, Some(slot)).supervised(moved))
     }
