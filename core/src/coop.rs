@@ -18,6 +18,12 @@
 //!   task returns Pending, is queued again behind the others; its next poll has 128 again
 //! ```
 //!
+//! Wakewire's leaves that spend it: the channel reactor's mpsc receive and send, every
+//! socket operation of the mio reactor (read, write, accept, datagram send and receive),
+//! and the timer reactor's sleeps (so intervals and timeouts too). Wakewire's executors
+//! (the local executor and the pool) set it around every task poll and every poll of a
+//! `block_on` future.
+//!
 //! # Never skips work
 //!
 //! A leaf refused by the budget has done nothing it would have to undo, and keeps
