@@ -17,6 +17,10 @@
 //! While it runs, a worker thread is *entered* (a `block_on` inside a task panics instead
 //! of deadlocking) and its park's [context](wakewire_core::Park::context) is current, so
 //! reactors driven by the park are the current ones for the tasks' free constructors.
+//! Each poll runs under a fresh [cooperative budget](wakewire_core::coop); with
+//! supervision on, the worker publishes which poll it is in (see [`crate::supervise`]).
+//! A replacement thread runs this same loop on a spare slot, and leaves it when told to
+//! retire, handing its tasks to the injector.
 #![cfg_attr(not(loom), allow(unreachable_pub))]
 
 use std::cell::Cell;
@@ -234,7 +238,7 @@ impl<D: Deques> WorkerLoop<D> {
         }
         if worker.retire.is_some() {
             // The spare slot's queue (empty) and park, for the next replacement thread.
-            let spare = worker.into_spare();
+            let spare = worker.take_spare();
             worker.state.return_spare(spare);
         }
         // Drops the local queue (empty by now) and the park before `_leave` reports the
@@ -257,7 +261,7 @@ impl<D: Deques> WorkerLoop<D> {
     }
 
     /// Takes the spare slot's queue and park out of this (finished) loop.
-    fn into_spare(&mut self) -> Spare<D> {
+    fn take_spare(&mut self) -> Spare<D> {
         let index = self.worker.index;
         let park = std::mem::replace(&mut self.park, BoxPark::new(ThreadParker::new()));
         let context =

@@ -49,7 +49,7 @@ fn race(unconstrained: bool) -> u64 {
             let reader = if unconstrained {
                 spawner.spawn(coop::unconstrained(reader))
             } else {
-                spawner.spawn(async move { reader.await })
+                spawner.spawn(reader)
             }
             .unwrap();
             let competitor = spawner
