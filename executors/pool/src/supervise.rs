@@ -194,7 +194,20 @@ impl<D: Deques> Supervisor<D> {
         }
     }
 
+    /// Under shuttle, whose timed waits never time out: one yield between two samples
+    /// (shuttle's schedulers deprioritise a yielding thread, so the monitor never starves
+    /// the others).
+    #[cfg(all(shuttle, not(loom)))]
+    pub(crate) fn wait_for_stop(&self, _period: Duration) -> bool {
+        if *lock(&self.stop) {
+            return true;
+        }
+        thread::yield_now();
+        *lock(&self.stop)
+    }
+
     /// Waits up to `period` for the monitor's stop; returns whether it must stop.
+    #[cfg(not(all(shuttle, not(loom))))]
     pub(crate) fn wait_for_stop(&self, period: Duration) -> bool {
         let stop = lock(&self.stop);
         if *stop {
@@ -220,13 +233,14 @@ impl<D: Deques> Supervisor<D> {
     }
 
     /// Joins the replacement threads that have ended (the monitor calls it now and then,
-    /// so retired threads do not pile up). Under loom, which cannot tell, it joins none.
-    #[cfg(loom)]
+    /// so retired threads do not pile up). Under the checkers, whose join handles cannot
+    /// tell, it joins none: shutdown joins them all.
+    #[cfg(any(loom, shuttle))]
     pub(crate) fn join_finished(&self) {}
 
     /// Joins the replacement threads that have ended (the monitor calls it now and then,
     /// so retired threads do not pile up).
-    #[cfg(not(loom))]
+    #[cfg(not(any(loom, shuttle)))]
     pub(crate) fn join_finished(&self) {
         let finished: Vec<_> = {
             let mut books = lock(&self.books);
