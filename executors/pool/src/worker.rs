@@ -125,7 +125,7 @@ impl<D: Deques> WorkerLoop<D> {
             .supervision()
             .map(|supervisor| Arc::clone(&supervisor.slots[index]));
         let lifo = match &watch {
-            Some(watch) => LifoSlot::Shared(Arc::clone(&watch.lifo)),
+            Some(watch) => LifoSlot::shared(Arc::clone(&watch.lifo)),
             None => LifoSlot::Owned(Cell::new(None)),
         };
         let worker = Rc::new(WorkerContext {
