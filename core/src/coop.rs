@@ -79,31 +79,39 @@ use crate::sync::thread_local;
 /// before the task yields (tokio's figure).
 pub const TASK_BUDGET: u8 = 128;
 
+/// The budget's value outside any executor's scope (or inside `unconstrained`): leaves
+/// always proceed. Units left are `0..=TASK_BUDGET`.
+const UNCONSTRAINED: u8 = u8::MAX;
+
 thread_local! {
-    /// The budget of the poll running on this thread: `None` outside any executor's
-    /// budget scope (or inside `unconstrained`), else the units left.
-    static BUDGET: Cell<Option<u8>> = const { Cell::new(None) };
+    /// The budget of the poll running on this thread: the units left, or
+    /// [`UNCONSTRAINED`]. One byte, so that setting and restoring it around every task
+    /// poll costs a load and a store each.
+    static BUDGET: Cell<u8> = const { Cell::new(UNCONSTRAINED) };
 }
 
 /// Replaces this thread's budget, and puts the previous one back when dropped (also on
-/// unwind).
+/// unwind). If the thread-local is gone (a poll from a thread-local's destructor), there
+/// is no budget.
 struct Scope {
-    previous: Option<Option<u8>>,
+    previous: u8,
 }
 
 impl Scope {
-    fn enter(budget: Option<u8>) -> Self {
+    #[inline]
+    fn enter(budget: u8) -> Self {
         Scope {
-            previous: BUDGET.try_with(|current| current.replace(budget)).ok(),
+            previous: BUDGET
+                .try_with(|current| current.replace(budget))
+                .unwrap_or(UNCONSTRAINED),
         }
     }
 }
 
 impl Drop for Scope {
+    #[inline]
     fn drop(&mut self) {
-        if let Some(previous) = self.previous {
-            let _ = BUDGET.try_with(|current| current.set(previous));
-        }
+        let _ = BUDGET.try_with(|current| current.set(self.previous));
     }
 }
 
@@ -114,21 +122,20 @@ impl Drop for Scope {
 /// future); leaf futures polled inside spend the units.
 #[inline]
 pub fn with_budget<R>(poll: impl FnOnce() -> R) -> R {
-    let _scope = Scope::enter(Some(TASK_BUDGET));
+    let _scope = Scope::enter(TASK_BUDGET);
     poll()
 }
 
 /// Runs `f` with no budget: leaves polled inside always proceed, and spend nothing.
 pub fn with_unconstrained<R>(f: impl FnOnce() -> R) -> R {
-    let _scope = Scope::enter(None);
+    let _scope = Scope::enter(UNCONSTRAINED);
     f()
 }
 
 /// Whether a leaf polled now would proceed: there is no budget, or some units are left.
+#[inline]
 pub fn has_budget_remaining() -> bool {
-    BUDGET
-        .try_with(|budget| budget.get() != Some(0))
-        .unwrap_or(true)
+    BUDGET.try_with(|budget| budget.get() != 0).unwrap_or(true)
 }
 
 /// A leaf future's question before it does its work: may it proceed?
@@ -143,13 +150,14 @@ pub fn has_budget_remaining() -> bool {
 /// # Wakeups
 ///
 /// When it returns `Pending`, `cx.waker()` has been woken once (`wake_by_ref`).
+#[inline]
 pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<Progress> {
     let spent = BUDGET
         .try_with(|budget| match budget.get() {
-            None => Some(false),
-            Some(0) => None,
-            Some(left) => {
-                budget.set(Some(left - 1));
+            UNCONSTRAINED => Some(false),
+            0 => None,
+            left => {
+                budget.set(left - 1);
                 Some(true)
             }
         })
@@ -191,17 +199,20 @@ pub struct Progress {
 
 impl Progress {
     /// The leaf completed: the unit stays spent.
+    #[inline]
     pub fn made_progress(mut self) {
         self.spent = false;
     }
 }
 
 impl Drop for Progress {
+    #[inline]
     fn drop(&mut self) {
         if self.spent {
             let _ = BUDGET.try_with(|budget| {
-                if let Some(left) = budget.get() {
-                    budget.set(Some(left.saturating_add(1)));
+                let left = budget.get();
+                if left < TASK_BUDGET {
+                    budget.set(left + 1);
                 }
             });
         }

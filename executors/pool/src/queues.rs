@@ -158,6 +158,7 @@ impl<T> LifoSlot<T> {
         }
     }
 
+    #[inline]
     fn replace(&self, task: T) -> Option<T> {
         match self {
             LifoSlot::Owned(cell) => cell.replace(Some(task)),
@@ -168,6 +169,7 @@ impl<T> LifoSlot<T> {
         }
     }
 
+    #[inline]
     fn take(&self) -> Option<T> {
         match self {
             LifoSlot::Owned(cell) => cell.take(),
@@ -211,6 +213,7 @@ impl<T, Q: RunQueue<T>> LocalQueues<T, Q> {
     /// (1) Queues a woken task: into the LIFO slot if `into_lifo` (woken by the task being
     /// polled), else at the back of the queue. Returns whether a task was added to the
     /// queue, where a peer could take it (the caller then may wake one).
+    #[inline]
     pub fn schedule(&self, task: T, into_lifo: bool) -> bool {
         if !into_lifo {
             self.queue.push(task);
@@ -227,6 +230,7 @@ impl<T, Q: RunQueue<T>> LocalQueues<T, Q> {
 
     /// (2) The next local task. `streak` counts the LIFO-slot tasks run in a row; the
     /// caller resets it when it takes a task from elsewhere.
+    #[inline]
     pub fn next(&self, streak: &mut u32) -> Next<T> {
         let mut requeued = false;
         if let Some(task) = self.lifo.take() {

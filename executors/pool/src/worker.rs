@@ -215,9 +215,9 @@ impl<D: Deques> WorkerLoop<D> {
                 }
                 break Exit::Retire;
             }
-            match next {
-                Some(runnable) => worker.run_task(runnable),
-                None => worker.idle(),
+            // One call site of `run_task`, so it is inlined into this loop.
+            if let Some(runnable) = next.or_else(|| worker.idle()) {
+                worker.run_task(runnable);
             }
         };
         // Out of the run loop: futures left in the local queue are dropped as the shutdown
@@ -296,6 +296,7 @@ impl<D: Deques> WorkerLoop<D> {
             .or_else(|| self.state.pop_injected(self.worker.queues.queue()))
     }
 
+    #[inline]
     fn run_task(&mut self, runnable: Runnable) {
         if self.searching {
             self.searching = false;
@@ -344,27 +345,29 @@ impl<D: Deques> WorkerLoop<D> {
         );
     }
 
-    /// Steps 5–6: search, spin, then sleep. Returns when there may be work (or shutdown).
+    /// Steps 5–6: search, spin, then sleep. Returns a task found by searching, for the run
+    /// loop to poll, or `None` when there may be work (or shutdown) after a sleep.
     // Under loom `PATIENT_ROUNDS` is 0 and the comparison always true.
     #[cfg_attr(loom, allow(clippy::absurd_extreme_comparisons))]
-    fn idle(&mut self) {
+    #[must_use = "a task found must be run (or put back)"]
+    fn idle(&mut self) -> Option<Runnable> {
         for round in 0..SPIN_ROUNDS {
             if let Some(runnable) = self.search(round >= PATIENT_ROUNDS) {
                 if self.state.is_shutdown() {
                     // Shutdown began while we searched: only polls already running may
                     // finish. Leave the task where the run loop's drain drops it.
                     self.worker.queues.push_back(runnable);
-                    return;
+                    return None;
                 }
-                self.run_task(runnable);
-                return;
+                return Some(runnable);
             }
             if self.state.is_shutdown() || self.retiring() {
-                return;
+                return None;
             }
             spin(1 << round.min(6));
         }
         self.sleep();
+        None
     }
 
     /// Looks at the injector, then (if allowed to search) steals from the other workers.
@@ -573,7 +576,7 @@ mod tests {
             })
             .unwrap();
         state.begin_shutdown();
-        worker.idle();
+        assert!(worker.idle().is_none(), "a task found after shutdown began is put back");
         assert_eq!(
             polls.load(Ordering::SeqCst),
             0,
