@@ -23,8 +23,9 @@ pub(crate) const USAGE: &str = "usage: cargo run --release -p wakewire-bench -- 
                      (default 2). On a 16-core machine: `--workers 16`, or
                      `--workers 1,2,4,8,16` for a scaling curve
   --contender NAME[:SLOT]
-                     run only this column (wakewire, wakewire-park, tokio, async-executor,
-                     futures), optionally only one slot (multi, single); repeatable or
+                     run only this column (wakewire, wakewire-park, wakewire-sup,
+                     wakewire-sup-park, tokio, async-executor, futures), optionally only
+                     one slot (multi, single); repeatable or
                      comma-separated. For profiling one runtime: no ratios without peers";
 
 #[derive(Debug, PartialEq)]

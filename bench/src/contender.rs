@@ -172,7 +172,8 @@ pub(crate) trait Contender {
 /// How a contender is labelled in the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Info {
-    /// The column: `wakewire`, `wakewire-park`, `tokio`, `async-executor` or `futures`.
+    /// The column: `wakewire`, `wakewire-park`, `wakewire-sup`, `wakewire-sup-park`,
+    /// `tokio`, `async-executor` or `futures`.
     pub(crate) name: &'static str,
     pub(crate) slot: Slot,
     /// What exactly runs, for the legend (e.g. "tokio multi_thread, 2 workers").

@@ -36,8 +36,8 @@ impl Row {
 pub(crate) struct Ratio {
     pub(crate) workload: &'static str,
     pub(crate) slot: Slot,
-    /// `wakewire` (reactors on their own threads) or `wakewire-park` (driven by the
-    /// executor's park).
+    /// `wakewire` (reactors on their own threads), `wakewire-park` (driven by the
+    /// executor's park), or their supervised forms `wakewire-sup`, `wakewire-sup-park`.
     pub(crate) contender: &'static str,
     pub(crate) ratio: f64,
     pub(crate) fastest_peer: &'static str,
@@ -217,7 +217,7 @@ impl Report {
 
     /// The contenders behind each column, then the footnotes.
     pub(crate) fn legend_and_notes(&self) -> String {
-        let mut out = String::from("Cells: median ns/op (min–max) over the interleaved rounds; ratio = Wakewire / fastest peer (named), below 1.00 means Wakewire is ahead; `wakewire-park` is the same executor with its reactors driven by its idle threads (the ratio after `;`). Rows marked (µs) report tick lateness as p50 / p99 / max (p50 and p99: medians over the rounds; max: the latest tick of any round), the ratio comparing p99; rows marked (bytes) report heap bytes per item (median (min–max)), the ratio comparing them. Lower is better everywhere. `multi ×N` is the multi-thread slot with N workers for every contender (`--workers`).\n\n");
+        let mut out = String::from("Cells: median ns/op (min–max) over the interleaved rounds; ratio = Wakewire / fastest peer (named), below 1.00 means Wakewire is ahead; `wakewire-park` is the same executor with its reactors driven by its idle threads, `wakewire-sup` and `wakewire-sup-park` the pool in each mode with supervision on (lateness rows only; their ratios after `;`). Rows marked (µs) report tick lateness as p50 / p99 / max (p50 and p99: medians over the rounds; max: the latest tick of any round), the ratio comparing p99; rows marked (bytes) report heap bytes per item (median (min–max)), the ratio comparing them. Lower is better everywhere. `multi ×N` is the multi-thread slot with N workers for every contender (`--workers`).\n\n");
         let mut slots: Vec<Slot> = Vec::new();
         for info in &self.legend {
             if !slots.contains(&info.slot) {
@@ -572,19 +572,19 @@ mod tests {
         let lines: Vec<_> = table.lines().collect();
         assert_eq!(
             lines[0],
-            "| workload | slot | wakewire | wakewire-park | tokio | async-executor | futures | ratio |"
+            "| workload | slot | wakewire | wakewire-park | wakewire-sup | wakewire-sup-park | tokio | async-executor | futures | ratio |"
         );
         assert_eq!(
             lines[2],
-            "| yield_many | multi ×2 | 30 (29–31) | 20 (19–21) | 25 (24–26) | n/a | 10 (9.0–11) † | 1.20 (tokio); wakewire-park 0.80 |"
+            "| yield_many | multi ×2 | 30 (29–31) | 20 (19–21) | n/a | n/a | 25 (24–26) | n/a | 10 (9.0–11) † | 1.20 (tokio); wakewire-park 0.80 |"
         );
         assert_eq!(
             lines[3],
-            "| spawn_many | single | n/a | n/a | n/a | n/a | n/a | n/a |"
+            "| spawn_many | single | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a |"
         );
         assert_eq!(
             lines[4],
-            "| always_ready (µs) | multi ×2 | 50 / 300 / 601 · 2.0M msgs | n/a | 50 / 200 / 401 · 2.0M msgs | n/a | n/a | 1.50 (tokio) |"
+            "| always_ready (µs) | multi ×2 | 50 / 300 / 601 · 2.0M msgs | n/a | n/a | n/a | 50 / 200 / 401 · 2.0M msgs | n/a | n/a | 1.50 (tokio) |"
         );
     }
 
@@ -605,7 +605,7 @@ mod tests {
         report.lines.push(("http", Slot::Single));
         let table = report.table();
         assert!(
-            table.contains("| http | single | 50,000 (49,999–50,001) | n/a | 40,000 (39,999–40,001) | n/a | n/a | 1.25 (tokio) |"),
+            table.contains("| http | single | 50,000 (49,999–50,001) | n/a | n/a | n/a | 40,000 (39,999–40,001) | n/a | n/a | 1.25 (tokio) |"),
             "{table}"
         );
         assert_eq!(

@@ -17,6 +17,7 @@
 //! | [`task`] | [`task::spawn`], [`task::Runnable`]: the task cell behind every handle; [`LiveTasks`](task::LiveTasks), [`RunQueue`](task::RunQueue): what an adapter needs to run our tasks on a foreign executor | this crate | executors, adapters |
 //! | [`park`] | [`Park`], [`Unpark`], [`ThreadParker`]: how an idle thread waits; [`SharedPark`]: one park driven by whichever worker is idle; [`ParkContext`](park::ParkContext): the reactors a park makes current; [`BoxPark`](park::BoxPark): any park, type-erased | parkers, reactors | executors |
 //! | [`blocked`] | [`BlockedPoll`]: the report of a poll that held its thread too long; [`BlockedPollWatch`](blocked::BlockedPollWatch): the threshold and hook that give it | this crate | executors, user hooks |
+//! | [`coop`] | the cooperative budget: [`with_budget`](coop::with_budget) around a task poll, [`poll_proceed`](coop::poll_proceed)/[`budgeted`](coop::budgeted) in a leaf, [`unconstrained`](coop::unconstrained) to opt out | this crate | executors, leaf futures, user code |
 //! | [`registry`] | [`TaskRegistry`](registry::TaskRegistry): the live tasks no queue holds, for shutdown to find | this crate | executors |
 //! | [`enter`] | the guard that turns a nested `block_on` into a clear panic | this crate | executors |
 //! | [`panic`](mod@panic) | [`payload_message`](crate::panic::payload_message), [`drop_payload`](crate::panic::drop_payload): a caught panic's message; disposing of it without a second unwind | this crate | executors, the blocking reactor |
@@ -54,6 +55,7 @@
 
 pub mod block_on;
 pub mod blocked;
+pub mod coop;
 pub mod enter;
 pub mod future;
 pub mod join;
@@ -71,7 +73,7 @@ mod waker_slot;
 
 pub use block_on::block_on;
 
-pub use blocked::BlockedPoll;
+pub use blocked::{BlockedPoll, PolledFuture};
 pub use join::{JoinError, JoinHandle};
 pub use join_set::JoinSet;
 pub use park::{Park, SharedPark, ThreadParker, ThreadUnparker, Unpark};

@@ -53,6 +53,13 @@ impl TaskId {
     pub fn as_u64(self) -> u64 {
         self.0
     }
+
+    /// The identifier whose number is `raw`, as given by [`as_u64`](Self::as_u64): for an
+    /// executor that keeps the id of the task it polls in an atomic (a supervisor reads it
+    /// from another thread). It identifies a task only if `raw` came from one.
+    pub fn from_u64(raw: u64) -> TaskId {
+        TaskId(raw)
+    }
 }
 
 impl fmt::Debug for TaskId {

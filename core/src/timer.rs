@@ -182,6 +182,13 @@ pin_project! {
     /// Each poll polls the inner future, then the timer's sleep: both store the task's
     /// waker, and either waking it gets the `Timeout` polled again.
     ///
+    /// # Cooperative budget
+    ///
+    /// When the inner future spends the last of the task's
+    /// [budget](crate::coop) in a poll, the deadline is polled outside the budget: a
+    /// future that is always ready (and so refused by the budget on every poll) still
+    /// times out.
+    ///
     /// # Cancel safety
     ///
     /// As cancel-safe as the inner future: dropping the `Timeout` drops it.
@@ -212,10 +219,19 @@ impl<F: Future, S: Future<Output = ()>> Future for Timeout<F, S> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
+        let had_budget = crate::coop::has_budget_remaining();
         if let Poll::Ready(output) = this.future.poll(cx) {
             return Poll::Ready(Ok(output));
         }
-        match this.sleep.poll(cx) {
+        // The inner future spent the rest of the cooperative budget: look at the deadline
+        // outside it, or a future that spends the budget on every poll would never time
+        // out (its deadline would be refused on every poll).
+        let deadline = if had_budget && !crate::coop::has_budget_remaining() {
+            crate::coop::with_unconstrained(|| this.sleep.poll(cx))
+        } else {
+            this.sleep.poll(cx)
+        };
+        match deadline {
             Poll::Ready(()) => Poll::Ready(Err(Elapsed::new())),
             Poll::Pending => Poll::Pending,
         }

@@ -49,8 +49,9 @@ impl Entry {
 /// Every contender, in column order within each slot: the multi slot once per worker
 /// count of `workers` (`--workers`), then the single slot.
 ///
-/// A Wakewire variant (say, the pool with supervision) is one more `Entry` here and one
-/// more name in [`NAMES`]; [`is_wakewire`] makes it a Wakewire column of the ratio.
+/// A Wakewire variant (as the supervised pool, `wakewire-sup` and `wakewire-sup-park`) is
+/// one more `Entry` here and one more name in [`NAMES`]; [`is_wakewire`] makes it a
+/// Wakewire column of the ratio.
 pub(crate) fn catalogue(workers: &[usize]) -> Vec<Entry> {
     let mut entries = Vec::new();
     for &n in workers {
@@ -62,6 +63,18 @@ pub(crate) fn catalogue(workers: &[usize]) -> Vec<Entry> {
             move || wakewire::WakewirePool::threads(n),
         ));
         entries.push(Entry::new("wakewire-park", multi, format!("wakewire `Pool`, {n} workers sharing one `TimerPark<ReactorPark>` through `SharedPark` (an idle worker drives timer and epoll)"), move || wakewire::WakewirePool::parked(n)));
+        entries.push(Entry::new(
+            "wakewire-sup",
+            multi,
+            format!("wakewire `Pool`, {n} workers, `supervise({:?})` (a worker blocked in one poll that long has its LIFO task moved and a replacement thread started); timer and socket reactor on their own threads; lateness rows only", wakewire::SUPERVISION_THRESHOLD),
+            move || wakewire::WakewirePool::supervised_threads(n),
+        ));
+        entries.push(Entry::new(
+            "wakewire-sup-park",
+            multi,
+            format!("wakewire `Pool`, {n} workers, `supervise({:?})`, sharing one `TimerPark<ReactorPark>` through `SharedPark` (replacement threads too); lateness rows only", wakewire::SUPERVISION_THRESHOLD),
+            move || wakewire::WakewirePool::supervised_parked(n),
+        ));
         entries.push(Entry::new(
             "tokio",
             multi,
@@ -114,9 +127,11 @@ pub(crate) fn catalogue(workers: &[usize]) -> Vec<Entry> {
 }
 
 /// The column order of the report.
-pub(crate) const NAMES: [&str; 5] = [
+pub(crate) const NAMES: [&str; 7] = [
     "wakewire",
     "wakewire-park",
+    "wakewire-sup",
+    "wakewire-sup-park",
     "tokio",
     "async-executor",
     "futures",

@@ -11,6 +11,10 @@
 //!   share that one park through core's `SharedPark` (whichever worker is idle drives it).
 //!   Only the workloads with a reactor (`timers`, `tcp_echo`, the lateness rows,
 //!   `memory_tcp`) run in this mode.
+//!
+//! The pool also appears supervised (`PoolBuilder::supervise`, columns `wakewire-sup` and
+//! `wakewire-sup-park`, one per mode), in the lateness rows only: a worker stuck in one
+//! poll for 2 ms has its LIFO task moved and a replacement thread started.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -271,35 +275,67 @@ pub(crate) struct WakewirePool {
     pool: Pool,
     reactors: Arc<Reactors>,
     mode: Mode,
+    /// Supervision on: only the lateness rows run (it is about blocked workers).
+    supervised: bool,
 }
 
+/// The supervised columns' threshold: a worker inside one poll this long is taken over
+/// (the monitor samples four times per threshold).
+pub(crate) const SUPERVISION_THRESHOLD: Duration = Duration::from_millis(2);
+
 impl WakewirePool {
-    /// The pool's builder for `workers` workers: where a variant of the pool (supervision,
-    /// say) sets its options.
-    fn builder(workers: usize) -> wakewire_executor_pool::PoolBuilder {
-        Pool::builder().workers(workers)
+    /// The pool's builder for `workers` workers, supervised or not.
+    fn builder(workers: usize, supervised: bool) -> wakewire_executor_pool::PoolBuilder {
+        let builder = Pool::builder().workers(workers);
+        if supervised {
+            builder.supervise(SUPERVISION_THRESHOLD)
+        } else {
+            builder
+        }
     }
 
     /// Reactors on their own threads.
     pub(crate) fn threads(workers: usize) -> Self {
-        WakewirePool {
-            pool: Self::builder(workers).build(),
-            reactors: Reactors::threads(),
-            mode: Mode::Threads,
-        }
+        Self::with_threads(workers, false)
+    }
+
+    /// Reactors on their own threads; supervision on.
+    pub(crate) fn supervised_threads(workers: usize) -> Self {
+        Self::with_threads(workers, true)
     }
 
     /// Whichever worker is idle drives the one timer and socket reactor.
     pub(crate) fn parked(workers: usize) -> Self {
+        Self::with_park(workers, false)
+    }
+
+    /// Whichever worker is idle drives the one timer and socket reactor; supervision on.
+    pub(crate) fn supervised_parked(workers: usize) -> Self {
+        Self::with_park(workers, true)
+    }
+
+    fn with_threads(workers: usize, supervised: bool) -> Self {
+        WakewirePool {
+            pool: Self::builder(workers, supervised).build(),
+            reactors: Reactors::threads(),
+            mode: Mode::Threads,
+            supervised,
+        }
+    }
+
+    fn with_park(workers: usize, supervised: bool) -> Self {
         let (park, reactors) = Reactors::stacked_park();
         let shared = SharedPark::new(park);
-        let pool = Self::builder(workers)
+        // Also called for the supervisor's spare slots: replacement threads share the
+        // park too, so they can drive the reactor when idle.
+        let pool = Self::builder(workers, supervised)
             .park_with(move |_index| shared.worker())
             .build();
         WakewirePool {
             pool,
             reactors,
             mode: Mode::Parked,
+            supervised,
         }
     }
 }
@@ -308,7 +344,8 @@ impl Contender for WakewirePool {
     type Spawner = WakewireSpawner<PoolSpawner>;
 
     fn runs(&self, workload: Workload) -> bool {
-        self.mode.runs(workload)
+        let lateness = matches!(workload, Workload::BlockedNeighbor | Workload::AlwaysReady);
+        self.mode.runs(workload) && (lateness || !self.supervised)
     }
 
     fn is_multi(&self) -> bool {

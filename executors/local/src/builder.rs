@@ -45,8 +45,9 @@ impl<P: Park> LocalBuilder<P> {
         }
     }
 
-    /// Reports every task poll that runs for `threshold` or longer (off by default;
-    /// `Duration::ZERO` reports every poll).
+    /// Reports every poll — of a task, or of the future given to
+    /// [`block_on`](LocalExecutor::block_on) — that runs for `threshold` or longer (off by
+    /// default; `Duration::ZERO` reports every poll).
     ///
     /// Reports go to a `tracing` warning and to the hook set with
     /// [`on_blocked_poll`](Self::on_blocked_poll). Timing costs two clock reads per poll,

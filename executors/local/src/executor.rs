@@ -11,7 +11,8 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use wakewire_core::block_on::WakeFlag;
-use wakewire_core::blocked::BlockedPollWatch;
+use wakewire_core::blocked::{BlockedPollWatch, PolledFuture};
+use wakewire_core::coop;
 use wakewire_core::enter::{enter, EnterGuard};
 use wakewire_core::park::{AnyUnpark, ContextGuard, ParkContext};
 use wakewire_core::{
@@ -90,7 +91,7 @@ pub struct LocalMetrics {
     pub polls: u64,
     /// Tasks waiting in the run queue.
     pub queued: usize,
-    /// Polls reported as blocking (see
+    /// Polls reported as blocking, of tasks and of `block_on` futures (see
     /// [`LocalBuilder::blocked_poll_threshold`](crate::LocalBuilder::blocked_poll_threshold)).
     pub blocked_polls: u64,
 }
@@ -179,7 +180,15 @@ impl<P: Park> LocalExecutor<P> {
         loop {
             self.queue.sleep.begin_turn();
             if main.take() {
-                if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                // Timed like a task's poll (CPU work written straight into the main future
+                // starves every task just as well), under a budget of its own.
+                let (poll, blocked) = self.watch.time(PolledFuture::BlockOn, Some(0), || {
+                    coop::with_budget(|| future.as_mut().poll(&mut cx))
+                });
+                if let Some(report) = blocked {
+                    self.report_blocked(&report);
+                }
+                if let Poll::Ready(output) = poll {
                     return output;
                 }
             }
@@ -271,14 +280,20 @@ impl<P: Park> LocalExecutor<P> {
             return false;
         };
         self.polls.set(self.polls.get() + 1);
-        let (_, blocked) = self.watch.time(runnable.id(), 0, || runnable.run());
+        let (_, blocked) = self.watch.time(runnable.id(), Some(0), || {
+            coop::with_budget(|| runnable.run())
+        });
         if let Some(report) = blocked {
-            self.blocked_polls.set(self.blocked_polls.get() + 1);
-            // After the poll, outside the task: a panicking hook reaches whoever drives
-            // the executor, and the task keeps its output.
-            self.watch.report(&report);
+            self.report_blocked(&report);
         }
         true
+    }
+
+    /// After the poll, outside the polled future: a panicking hook reaches whoever drives
+    /// the executor, and a task keeps its output.
+    fn report_blocked(&self, report: &BlockedPoll) {
+        self.blocked_polls.set(self.blocked_polls.get() + 1);
+        self.watch.report(report);
     }
 
     fn turn_park(&self, timeout: Option<Duration>) -> std::io::Result<()> {

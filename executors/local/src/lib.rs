@@ -36,16 +36,21 @@
 //! - A panicking task is reported through its handle; the executor keeps running.
 //! - `!Send` futures are only polled and dropped on the executor's thread, even when the
 //!   last waker is dropped elsewhere or after the executor is gone.
-//! - A task that never yields starves the others: this executor has no preemption and no
-//!   budget. Between two polls of the `block_on` future it runs at most 61 tasks, and a
-//!   task that wakes itself goes to the back of the queue. Wakes made on the executor's
-//!   thread while it runs are queued there without atomics; a task woken from another
-//!   thread joins the back of that queue within 31 polls, so tasks that keep waking
-//!   themselves cannot starve it. To find polls that hold the
-//!   thread too long, set [`LocalBuilder::blocked_poll_threshold`]: each one is reported
-//!   as a [`BlockedPoll`](wakewire_core::BlockedPoll) to a hook and a `tracing` warning,
-//!   after the poll returned (a panicking hook reaches the caller that drives the executor;
-//!   the task keeps its output).
+//! - Cooperative budget: each task poll (and each poll of the `block_on` future) runs
+//!   with a [budget](wakewire_core::coop) of 128 leaf completions. A task whose leaves are
+//!   always ready (a channel that always has data) is made to yield after that many, and
+//!   goes to the back of the queue, so the other tasks run; wrap a future in
+//!   [`coop::unconstrained`](wakewire_core::coop::unconstrained) to opt it out. Between two
+//!   polls of the `block_on` future the executor runs at most 61 tasks. Wakes made on the
+//!   executor's thread while it runs are queued there without atomics; a task woken from
+//!   another thread joins the back of that queue within 31 polls, so tasks that keep
+//!   waking themselves cannot starve it.
+//! - There is no preemption: a poll that blocks (CPU work, a blocking call) holds the
+//!   thread. To find such polls, set [`LocalBuilder::blocked_poll_threshold`]: each task
+//!   poll and each poll of the `block_on` future that runs that long is reported as a
+//!   [`BlockedPoll`](wakewire_core::BlockedPoll) to a hook and a `tracing` warning, after
+//!   the poll returned (a panicking hook reaches the caller that drives the executor; the
+//!   task keeps its output).
 //! - Dropping the executor drops every unfinished future on the dropping thread, outside
 //!   any run loop: a destructor may block on another executor.
 #![doc(test(attr(deny(warnings))))]

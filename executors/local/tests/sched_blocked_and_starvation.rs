@@ -34,10 +34,10 @@ fn a_slow_poll_is_reported_with_its_task_and_duration() {
     let reports = reports.borrow();
     let report = reports
         .iter()
-        .find(|r| r.task == slow_id)
+        .find(|r| r.task() == Some(slow_id))
         .expect("the slow poll is reported");
     assert!(report.duration >= Duration::from_millis(50), "{report:?}");
-    assert_eq!(report.worker, 0);
+    assert_eq!(report.worker, Some(0));
     assert!(report.to_string().contains("blocked executor thread 0"));
     assert!(ex.metrics().blocked_polls >= 1);
 }

@@ -1,6 +1,7 @@
 //! [`PoolBuilder`]: worker count, thread names and stack size, hooks, blocked-poll
-//! threshold, and the park each worker sleeps in.
+//! threshold, supervision, and the park each worker sleeps in; [`BuildError`].
 
+use std::error::Error;
 use std::fmt;
 use std::io;
 use std::num::NonZeroUsize;
@@ -11,8 +12,10 @@ use wakewire_core::park::BoxPark;
 use wakewire_core::{BlockedPoll, Park, ThreadParker};
 
 use crate::deques::Crossbeam;
+use crate::monitor;
 use crate::pool::Pool;
 use crate::state::{Config, PoolState};
+use crate::supervise::Supervision;
 use crate::sync::{thread, Ordering};
 use crate::worker::WorkerLoop;
 
@@ -40,6 +43,55 @@ pub struct PoolBuilder {
     stack_size: Option<usize>,
     config: Config,
     park: ParkFactory,
+    /// `supervise`'s threshold.
+    supervise: Option<Duration>,
+    /// `max_replacement_threads`, if set.
+    max_replacements: Option<usize>,
+}
+
+/// Why [`PoolBuilder::try_build`] could not start a pool.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A worker thread (or the supervisor's monitor thread) could not be started; the
+    /// threads already started were stopped and joined.
+    Spawn(io::Error),
+    /// [`supervise`](PoolBuilder::supervise) was given `Duration::ZERO`: every poll would
+    /// count as blocked.
+    ZeroSupervisionThreshold,
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Spawn(error) => {
+                write!(f, "failed to start the pool's worker threads: {error}")
+            }
+            BuildError::ZeroSupervisionThreshold => f.write_str(
+                "PoolBuilder::supervise needs a threshold above zero: with zero, every poll \
+                 would count as blocked and start a replacement thread",
+            ),
+        }
+    }
+}
+
+impl Error for BuildError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            BuildError::Spawn(error) => Some(error),
+            BuildError::ZeroSupervisionThreshold => None,
+        }
+    }
+}
+
+impl From<BuildError> for io::Error {
+    /// The thread's error as it was, or `InvalidInput` for a bad configuration.
+    fn from(error: BuildError) -> Self {
+        match error {
+            BuildError::Spawn(error) => error,
+            other => io::Error::new(io::ErrorKind::InvalidInput, other),
+        }
+    }
 }
 
 impl Pool {
@@ -81,6 +133,8 @@ impl PoolBuilder {
             stack_size: None,
             config: Config::default(),
             park: Box::new(|_| BoxPark::new(ThreadParker::new())),
+            supervise: None,
+            max_replacements: None,
         }
     }
 
@@ -148,11 +202,14 @@ impl PoolBuilder {
         self
     }
 
-    /// Calls `hook` with each [`BlockedPoll`] report, on the worker that ran the poll, after
-    /// the poll returned (outside the task). Keep it short: the worker runs nothing else
-    /// meanwhile.
+    /// Calls `hook` with each [`BlockedPoll`] report: on the worker that ran the poll, after
+    /// the poll returned (outside the task), for the reports of
+    /// [`blocked_poll_threshold`](Self::blocked_poll_threshold); on the thread that called
+    /// [`Pool::block_on`] for its future's polls; and on the supervisor's monitor thread,
+    /// while the poll still runs, for the reports of [`supervise`](Self::supervise). Keep
+    /// it short: the worker runs nothing else meanwhile.
     ///
-    /// Has no effect unless [`blocked_poll_threshold`](Self::blocked_poll_threshold) is set.
+    /// Has no effect unless a threshold is set with one of those two.
     ///
     /// A panic in the hook is caught and reported like one in
     /// [`on_thread_start`](Self::on_thread_start); the task whose poll was reported keeps
@@ -162,8 +219,63 @@ impl PoolBuilder {
         self
     }
 
+    /// Supervises the workers: a worker found inside one poll for `threshold` or longer is
+    /// *taken over* — its work moves on without it, and a replacement thread keeps the pool
+    /// at its configured parallelism until the poll returns (off by default).
+    ///
+    /// A monitor thread samples every worker a few times per `threshold` (each poll costs
+    /// the worker two plain stores; no clock is read). When it finds a worker blocked:
+    ///
+    /// - the task in the worker's LIFO slot (woken by the blocked task just before it
+    ///   blocked) moves to the injector, and so does any task the blocked poll wakes into
+    ///   it later;
+    /// - the tasks in the worker's local queue stay there, and a sleeping worker is woken
+    ///   to steal them;
+    /// - with a [`SharedPark`](wakewire_core::SharedPark), an idle worker drives the
+    ///   reactor (a worker never holds the driver while it polls, and whoever releases it
+    ///   hands it to a waiting worker);
+    /// - a replacement thread starts on a spare slot (its own queue, and a park from the
+    ///   [`park_with`](Self::park_with) factory) and runs tasks like any worker. At most
+    ///   [`max_replacement_threads`](Self::max_replacement_threads) run at once.
+    ///
+    /// Then the monitor reports it — a [`BlockedPoll`] with `still_running` set and what
+    /// was moved, to a `tracing` warning and to the [`on_blocked_poll`](Self::on_blocked_poll)
+    /// hook — and counts it in [`PoolMetrics::supervised_blocks`](crate::PoolMetrics). When
+    /// the blocked poll returns, the replacement thread retires within one sampling period
+    /// (a quarter of `threshold`): its tasks go to the injector and its thread ends. A poll
+    /// that never returns keeps its replacement until shutdown, which then times out on
+    /// that worker as without supervision.
+    ///
+    /// Replacement threads are named like the workers, after the last worker's index, and
+    /// run the [`on_thread_start`](Self::on_thread_start) and
+    /// [`on_thread_stop`](Self::on_thread_stop) hooks with their slot's index.
+    ///
+    /// # Panics
+    ///
+    /// A zero `threshold` is rejected by [`try_build`](Self::try_build) (with
+    /// [`BuildError::ZeroSupervisionThreshold`]), so [`build`](Self::build) panics on it.
+    pub fn supervise(mut self, threshold: Duration) -> Self {
+        self.supervise = Some(threshold);
+        self
+    }
+
+    /// The most replacement threads the supervisor runs at once (default: the number of
+    /// workers, so every worker can be blocked at once and the pool still runs at full
+    /// parallelism). When all are running, a worker found blocked is still reported and
+    /// its LIFO task moved, but no thread starts for it: the report says the cap was
+    /// reached. `0` never starts one. Capped so that workers and replacement threads
+    /// together stay under 65 535.
+    ///
+    /// Has no effect without [`supervise`](Self::supervise).
+    pub fn max_replacement_threads(mut self, count: usize) -> Self {
+        self.max_replacements = Some(count);
+        self
+    }
+
     /// Makes each worker sleep in `factory(index)` instead of a [`ThreadParker`], for
-    /// example a reactor's park so idle workers turn the reactor.
+    /// example a reactor's park so idle workers turn the reactor. With
+    /// [`supervise`](Self::supervise), it is also called once for each spare slot of
+    /// replacement threads (indices after the workers').
     ///
     /// A busy worker also calls `park_timeout(Duration::ZERO)` every few dozen polls, so
     /// a reactor driven by the park makes progress under load.
@@ -186,31 +298,58 @@ impl PoolBuilder {
     ///
     /// # Panics
     ///
-    /// Panics if a worker thread cannot be spawned; use [`try_build`](Self::try_build) to
-    /// get the error instead.
+    /// Panics with [`BuildError`]'s message if a worker thread cannot be spawned or
+    /// [`supervise`](Self::supervise) was given a zero threshold; use
+    /// [`try_build`](Self::try_build) to get the error instead.
     pub fn build(self) -> Pool {
-        self.try_build()
-            .unwrap_or_else(|error| panic!("failed to start the pool's worker threads: {error}"))
+        self.try_build().unwrap_or_else(|error| panic!("{error}"))
     }
 
-    /// Starts the worker threads.
+    /// Starts the worker threads (and, with [`supervise`](Self::supervise), the monitor
+    /// thread).
     ///
     /// # Errors
     ///
-    /// The error of [`std::thread::Builder::spawn`] if a worker thread cannot be started;
-    /// the workers already started are stopped and joined first.
-    pub fn try_build(mut self) -> io::Result<Pool> {
+    /// [`BuildError::ZeroSupervisionThreshold`] for `supervise(Duration::ZERO)`, before
+    /// anything starts; [`BuildError::Spawn`] with the error of
+    /// [`std::thread::Builder::spawn`] if a thread cannot be started (the threads already
+    /// started are stopped and joined first). `BuildError` converts into an `io::Error`,
+    /// so `?` works in a function returning `io::Result`.
+    pub fn try_build(mut self) -> Result<Pool, BuildError> {
+        if self.supervise == Some(Duration::ZERO) {
+            return Err(BuildError::ZeroSupervisionThreshold);
+        }
         let workers = self.workers.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(NonZeroUsize::get)
                 .unwrap_or(1)
                 .min(0xFFFE)
         });
-        let parks: Vec<BoxPark> = (0..workers).map(&mut self.park).collect();
+        if let Some(threshold) = self.supervise {
+            let cap = self
+                .max_replacements
+                .unwrap_or(workers)
+                .min(0xFFFE - workers);
+            self.config.supervision = Some(Supervision {
+                threshold,
+                max_replacements: cap,
+                thread_names: (workers..workers + cap).map(&self.name).collect(),
+                stack_size: self.stack_size,
+            });
+        }
+        let slots = workers + self.config.spare_slots();
+        let mut parks: Vec<BoxPark> = (0..slots).map(&mut self.park).collect();
         let unparkers = parks.iter().map(Park::unparker).collect();
         // What `Pool::block_on` makes current: the pool's reactors, as its workers see them.
         let context = parks[0].context();
-        let (state, queues) = PoolState::<Crossbeam>::new(unparkers, self.config);
+        let (state, mut queues) = PoolState::<Crossbeam>::new(unparkers, self.config);
+        let spares = queues
+            .split_off(workers)
+            .into_iter()
+            .zip(parks.split_off(workers));
+        for (offset, (queue, park)) in spares.enumerate() {
+            state.add_spare(workers + offset, queue, park);
+        }
         let mut threads = Vec::with_capacity(workers);
         for (index, (queue, park)) in queues.into_iter().zip(parks).enumerate() {
             let mut builder = thread::Builder::new().name((self.name)(index));
@@ -229,12 +368,27 @@ impl PoolBuilder {
                     for _ in index..workers {
                         state.worker_exited();
                     }
-                    drop(Pool::from_parts(state, threads, context));
-                    return Err(error);
+                    drop(Pool::from_parts(state, threads, None, context));
+                    return Err(BuildError::Spawn(error));
                 }
             }
         }
-        Ok(Pool::from_parts(state, threads, context))
+        let monitor = if state.supervision().is_some() {
+            let monitor_state = Arc::clone(&state);
+            let spawned = thread::Builder::new()
+                .name("wakewire-pool-monitor".to_owned())
+                .spawn(move || monitor::run(monitor_state));
+            match spawned {
+                Ok(thread) => Some(thread),
+                Err(error) => {
+                    drop(Pool::from_parts(state, threads, None, context));
+                    return Err(BuildError::Spawn(error));
+                }
+            }
+        } else {
+            None
+        };
+        Ok(Pool::from_parts(state, threads, monitor, context))
     }
 }
 
@@ -244,6 +398,8 @@ impl fmt::Debug for PoolBuilder {
             .field("workers", &self.workers)
             .field("stack_size", &self.stack_size)
             .field("config", &self.config)
+            .field("supervise", &self.supervise)
+            .field("max_replacements", &self.max_replacements)
             .finish_non_exhaustive()
     }
 }

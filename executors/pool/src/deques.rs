@@ -60,7 +60,7 @@ use crate::sync::{thread_local, LocalKey};
 /// See the [module docs](self) for what the idle protocol requires of them.
 pub trait Deques: Sized + 'static {
     /// A worker's own run queue (the owner's end).
-    type Local: RunQueue<Runnable>;
+    type Local: RunQueue<Runnable> + Send;
     /// The other workers' end of a local run queue.
     type Stealer: BatchSource<Runnable, Self::Local> + Send + Sync;
     /// The pool's global queue, for tasks from threads that are not workers.

@@ -55,7 +55,9 @@ pub struct Idle {
     state: AtomicUsize,
     /// Indices of the workers asleep (or about to be).
     sleepers: Mutex<Vec<usize>>,
-    workers: usize,
+    /// Threads that run the workers' loop: the workers, plus the replacement threads a
+    /// supervisor runs while a worker is blocked (see [`add_thread`](Self::add_thread)).
+    threads: AtomicUsize,
 }
 
 /// A snapshot of the counts, for tests and metrics.
@@ -63,7 +65,7 @@ pub struct Idle {
 pub struct IdleCounts {
     /// Workers searching for work.
     pub searching: usize,
-    /// Workers not asleep.
+    /// Workers (and replacement threads) not asleep.
     pub unparked: usize,
     /// Workers listed as asleep (`unparked + sleeping == workers` between operations).
     pub sleeping: usize,
@@ -83,7 +85,7 @@ impl Idle {
         Idle {
             state: AtomicUsize::new(workers * UNPARKED_ONE),
             sleepers: Mutex::new(Vec::with_capacity(workers)),
-            workers,
+            threads: AtomicUsize::new(workers),
         }
     }
 
@@ -119,7 +121,8 @@ impl Idle {
 
     fn should_wake(&self) -> bool {
         let state = self.state.load(Ordering::SeqCst);
-        state & SEARCHING_MASK == 0 && state / UNPARKED_ONE < self.workers
+        // Read after the word: see `remove_thread` for why a stale pair is safe.
+        state & SEARCHING_MASK == 0 && state / UNPARKED_ONE < self.threads.load(Ordering::SeqCst)
     }
 
     /// (1) A worker with an empty queue asks to search (steal). Refused while half of the
@@ -127,7 +130,9 @@ impl Idle {
     pub fn try_begin_searching(&self) -> bool {
         let mut state = self.state.load(Ordering::SeqCst);
         loop {
-            if 2 * (state & SEARCHING_MASK) >= self.workers.max(2) {
+            // A heuristic limit: a stale thread count only changes how many search.
+            let threads = self.threads.load(Ordering::Relaxed);
+            if 2 * (state & SEARCHING_MASK) >= threads.max(2) {
                 return false;
             }
             // A compare-exchange, not a load then an add: two workers must not both see
@@ -180,6 +185,34 @@ impl Idle {
     /// spuriously (it is still listed as asleep and should park again).
     pub fn was_notified(&self, index: usize) -> bool {
         !lock(&self.sleepers).contains(&index)
+    }
+
+    /// A replacement thread joins (a supervisor starts it for a blocked worker): one more
+    /// thread, awake and not searching. Called before the thread starts.
+    pub fn add_thread(&self) {
+        // The count first: a notifier that sees the new awake thread sees it counted (a
+        // notifier that sees the count but not the thread only looks for a sleeper).
+        self.threads.fetch_add(1, Ordering::SeqCst);
+        self.state.fetch_add(UNPARKED_ONE, Ordering::SeqCst);
+    }
+
+    /// A replacement thread leaves for good while awake (it retires, or the pool shuts
+    /// down), `searching` or not. Like [`begin_park`](Self::begin_park), the caller must
+    /// then look at every queue once more and call
+    /// [`worker_to_notify`](Self::worker_to_notify) if it finds work: notifiers counted on
+    /// it to look before it stopped. Returns `true` if it was the last searcher.
+    ///
+    /// The word is lowered before the thread count, so a notifier may pair the old word
+    /// with the new count and see nobody asleep when one worker is: the fence below and the
+    /// caller's look cover that case as they cover `begin_park` (either the look sees the
+    /// push, or the notifier's reads come after this fence and see both new values).
+    pub fn remove_thread(&self, searching: bool) -> bool {
+        let decrement = UNPARKED_ONE | usize::from(searching);
+        let previous = self.state.fetch_sub(decrement, Ordering::SeqCst);
+        self.threads.fetch_sub(1, Ordering::SeqCst);
+        // Pairs with the fence in `worker_to_notify`: the caller's queue checks come after.
+        fence(Ordering::SeqCst);
+        searching && previous & SEARCHING_MASK == 1
     }
 
     /// Removes worker `index` from the sleepers when it leaves for good (shutdown), so

@@ -86,8 +86,8 @@
 //!
 //! # Blocked workers
 //!
-//! A poll that does not return blocks its worker: the other workers steal the tasks queued
-//! behind it, but the pool cannot interrupt it. Set a threshold to learn about such polls:
+//! A poll that does not return blocks its worker: the pool cannot interrupt it. Set a
+//! threshold to learn about such polls:
 //!
 //! ```
 //! use std::sync::atomic::{AtomicUsize, Ordering};
@@ -102,7 +102,9 @@
 //!     .blocked_poll_threshold(Duration::from_millis(20))
 //!     .on_blocked_poll(move |report| {
 //!         eprintln!("{report}"); // "task#7 blocked executor thread 1 for 50.1ms in one poll"
-//!         counter.fetch_add(1, Ordering::SeqCst);
+//!         if report.task().is_some() {
+//!             counter.fetch_add(1, Ordering::SeqCst);
+//!         }
 //!     })
 //!     .build();
 //! let slow = pool.spawn(async { std::thread::sleep(Duration::from_millis(50)) }).unwrap();
@@ -111,12 +113,65 @@
 //! // the counts are exact once the workers have stopped.
 //! pool.shutdown(Duration::from_secs(10)).unwrap();
 //! assert_eq!(reports.load(Ordering::SeqCst), 1);
-//! assert_eq!(pool.metrics().blocked_polls, 1);
 //! ```
 //!
 //! Each report is also a `tracing::warn!` event. Without a threshold nothing is measured.
 //! The hook runs on the worker after the poll returned, outside the task: a panic in it is
 //! caught and counted in [`PoolMetrics::caught_panics`], and the task keeps its output.
+//! The future given to [`Pool::block_on`] is timed the same way (reported as
+//! [`PolledFuture::BlockOn`], on the calling thread).
+//!
+//! # Supervision: moving work off a blocked worker
+//!
+//! Reporting is not enough when a worker is stuck: the task in its LIFO slot waits for the
+//! poll to end, and the pool runs one worker short. With
+//! [`PoolBuilder::supervise`], a monitor thread notices a worker inside one poll for the
+//! threshold and moves its duties on without it: its LIFO task goes to the injector, a
+//! sleeping worker is woken for its queued tasks, and a replacement thread keeps the pool at
+//! its configured parallelism (at most
+//! [`max_replacement_threads`](PoolBuilder::max_replacement_threads) at once, by default one
+//! per worker) until the poll returns, when it retires. The hook hears about it while the
+//! poll still runs:
+//!
+//! ```
+//! use std::sync::mpsc;
+//! use std::time::Duration;
+//! use wakewire_executor_pool::{Pool, Replacement};
+//!
+//! let (reports, reported) = mpsc::channel();
+//! let mut pool = Pool::builder()
+//!     .workers(1)
+//!     .supervise(Duration::from_millis(10))
+//!     .on_blocked_poll(move |report| reports.send(*report).unwrap())
+//!     .build();
+//! let (release, released) = mpsc::channel::<()>();
+//! let stuck = pool.spawn(async move { released.recv() }).unwrap(); // blocks the only worker
+//! let report = reported.recv().unwrap(); // while it is stuck
+//! assert!(report.still_running);
+//! assert_eq!(report.moved.unwrap().replacement, Replacement::Started { worker: 1 });
+//! // One worker is stuck, yet tasks still run: on the replacement thread.
+//! assert_eq!(pool.block_on(pool.spawn(async { 6 * 7 }).unwrap()).unwrap(), 42);
+//! drop(release);
+//! pool.block_on(stuck).unwrap().unwrap_err(); // released: the poll returns
+//! pool.shutdown(Duration::from_secs(10)).unwrap();
+//! assert_eq!(pool.metrics().replacement_threads, 1);
+//! ```
+//!
+//! Supervision costs each poll two plain stores (no clock read, no locked instruction)
+//! and the LIFO slot an uncontended lock; without it, nothing. In park mode a worker never
+//! holds the shared driver while it polls, and a release hands it to a waiting worker, so
+//! an idle worker keeps the reactor turning while another is blocked, with or without
+//! supervision.
+//!
+//! # Cooperative budget
+//!
+//! Each task poll (and each poll of a `block_on` future) runs under a
+//! [budget](wakewire_core::coop) of 128 leaf completions: Wakewire's channel receives and
+//! sends, socket operations and timers spend it, and once it is spent they return `Pending`
+//! and wake the task, which goes to the back of its worker's queue. A task whose leaves
+//! are always ready (a channel that always has data) thus lets the others run. Wrap a
+//! future in [`coop::unconstrained`](wakewire_core::coop::unconstrained) to opt it out.
+//! Leaves of other runtimes ignore the budget.
 //!
 //! # Semantics
 //!
@@ -130,10 +185,9 @@
 //! tasks, so a `block_on` inside a task panics with a clear message instead of
 //! deadlocking.
 //!
-//! There is no preemption and no cooperative budget (core has no budget for leaf futures
-//! to consume yet): a task that never returns `Pending` keeps its worker. The other
-//! workers steal the tasks queued behind it, except the one in its LIFO slot, which runs
-//! when the poll ends.
+//! There is no preemption: a poll that never returns keeps its worker (and, without
+//! supervision, the task in its LIFO slot); the other workers steal the tasks queued
+//! behind it.
 #![doc(test(attr(deny(warnings))))]
 #![forbid(unsafe_code)]
 
@@ -159,6 +213,10 @@ pub mod idle;
 #[cfg(not(loom))]
 mod idle;
 #[cfg(loom)]
+pub mod monitor;
+#[cfg(not(loom))]
+mod monitor;
+#[cfg(loom)]
 pub mod queues;
 #[cfg(not(loom))]
 mod queues;
@@ -175,13 +233,17 @@ pub mod state;
 #[cfg(not(loom))]
 mod state;
 #[cfg(loom)]
+pub mod supervise;
+#[cfg(not(loom))]
+mod supervise;
+#[cfg(loom)]
 pub mod worker;
 #[cfg(not(loom))]
 mod worker;
 
-pub use builder::PoolBuilder;
+pub use builder::{BuildError, PoolBuilder};
 pub use metrics::PoolMetrics;
 pub use pool::{Pool, ShutdownTimeout};
 pub use spawner::PoolSpawner;
-/// The blocked-poll report, shared with every Wakewire executor.
-pub use wakewire_core::BlockedPoll;
+/// The blocked-poll report and its parts, shared with every Wakewire executor.
+pub use wakewire_core::blocked::{BlockedPoll, MovedWork, PolledFuture, Replacement};

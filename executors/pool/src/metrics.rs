@@ -4,6 +4,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A snapshot of a [`Pool`](crate::Pool)'s counters.
 ///
+/// Per-worker counts (polls, steals, ...) include the replacement threads a supervisor
+/// runs.
+///
 /// Counts are read one by one while the workers run, so a snapshot taken under load is
 /// only approximately consistent; after [`shutdown`](crate::Pool::shutdown) it is exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +30,20 @@ pub struct PoolMetrics {
     pub thread_starts: u64,
     /// Worker threads that finished (after their on-stop hook).
     pub thread_stops: u64,
-    /// Polls that ran for the blocked-poll threshold or longer.
+    /// Polls that ran for the blocked-poll threshold or longer, of tasks and of
+    /// [`block_on`](crate::Pool::block_on) futures.
     pub blocked_polls: u64,
     /// Panics caught in user code a worker calls outside any task: the thread start and
     /// stop hooks, the park and the blocked-poll hook. Each is also reported as a
     /// `tracing` error; the worker goes on. (A panic in a task is the task's: it reaches its
     /// `JoinHandle`.)
     pub caught_panics: u64,
+    /// Polls the supervisor found blocked (each reported while it still ran, with what was
+    /// moved off its worker; see [`PoolBuilder::supervise`](crate::PoolBuilder::supervise)).
+    pub supervised_blocks: u64,
+    /// Replacement threads the supervisor started (also counted in `thread_starts`, and in
+    /// `thread_stops` once retired).
+    pub replacement_threads: u64,
 }
 
 /// Per-worker counters, written only by their worker (a load and a store, no locked
@@ -62,6 +72,10 @@ pub(crate) struct PoolCounters {
     pub(crate) thread_starts: AtomicU64,
     pub(crate) thread_stops: AtomicU64,
     pub(crate) caught_panics: AtomicU64,
+    pub(crate) supervised_blocks: AtomicU64,
+    /// Slow polls of `block_on` futures (on threads that are not workers).
+    pub(crate) block_on_blocked_polls: AtomicU64,
+    pub(crate) replacement_threads: AtomicU64,
     /// Tasks spawned, and task futures dropped, by threads that are not workers.
     pub(crate) outside_spawned: AtomicU64,
     pub(crate) outside_dropped: AtomicU64,

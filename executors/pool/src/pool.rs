@@ -3,11 +3,18 @@
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
+use std::pin::pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
+use wakewire_core::block_on::WakeFlag;
+use wakewire_core::coop;
+use wakewire_core::enter::enter;
 use wakewire_core::park::ParkContext;
-use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
+use wakewire_core::{
+    BlockOn, JoinHandle, Park, PolledFuture, Spawn, SpawnError, TaskId, ThreadParker,
+};
 
 use crate::deques::Crossbeam;
 use crate::metrics::PoolMetrics;
@@ -57,6 +64,8 @@ use crate::sync::thread::{self, JoinHandle as ThreadHandle};
 pub struct Pool {
     state: Arc<PoolState<Crossbeam>>,
     threads: Vec<ThreadHandle<()>>,
+    /// The supervisor's monitor thread, with supervision on.
+    monitor: Option<ThreadHandle<()>>,
     /// The context of worker 0's park, current during [`block_on`](Self::block_on).
     context: ParkContext,
 }
@@ -68,12 +77,20 @@ pub struct Pool {
 #[derive(Clone, PartialEq, Eq)]
 pub struct ShutdownTimeout {
     still_running: usize,
+    blocked_tasks: Vec<TaskId>,
 }
 
 impl ShutdownTimeout {
-    /// How many workers were still running at the deadline.
+    /// How many worker threads (replacement threads included) were still running at the
+    /// deadline.
     pub fn still_running(&self) -> usize {
         self.still_running
+    }
+
+    /// The tasks whose polls the supervisor had found blocked and that were still running
+    /// at the deadline (empty without [`supervise`](crate::PoolBuilder::supervise)).
+    pub fn blocked_tasks(&self) -> &[TaskId] {
+        &self.blocked_tasks
     }
 }
 
@@ -81,6 +98,7 @@ impl fmt::Debug for ShutdownTimeout {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ShutdownTimeout")
             .field("still_running", &self.still_running)
+            .field("blocked_tasks", &self.blocked_tasks)
             .finish()
     }
 }
@@ -92,7 +110,16 @@ impl fmt::Display for ShutdownTimeout {
             "pool shutdown timed out with {} worker(s) still inside a poll; they will stop \
              after it and drop the remaining tasks",
             self.still_running
-        )
+        )?;
+        if !self.blocked_tasks.is_empty() {
+            let tasks: Vec<String> = self.blocked_tasks.iter().map(ToString::to_string).collect();
+            write!(
+                f,
+                " (blocked, as the supervisor found: {})",
+                tasks.join(", ")
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -102,11 +129,13 @@ impl Pool {
     pub(crate) fn from_parts(
         state: Arc<PoolState<Crossbeam>>,
         threads: Vec<ThreadHandle<()>>,
+        monitor: Option<ThreadHandle<()>>,
         context: ParkContext,
     ) -> Self {
         Pool {
             state,
             threads,
+            monitor,
             context,
         }
     }
@@ -139,13 +168,42 @@ impl Pool {
     /// constructors of a reactor the workers drive (`sleep`, `TcpStream::connect`) called
     /// by `future` use that reactor, as they do inside the pool's tasks.
     ///
+    /// Each poll of `future` runs under a [cooperative budget](wakewire_core::coop) as a
+    /// task's does, and is timed like one with a
+    /// [blocked-poll threshold](crate::PoolBuilder::blocked_poll_threshold): a poll that
+    /// runs that long is reported as [`PolledFuture::BlockOn`] with no worker index (the
+    /// calling thread is none of the workers), on this thread, after the poll.
+    ///
     /// # Panics
     ///
     /// Panics if the calling thread is already running an executor: one of this pool's
-    /// workers (a `block_on` inside a task) or another `block_on`.
+    /// workers (a `block_on` inside a task) or another `block_on`. A panic of the
+    /// blocked-poll hook is caught and counted as the workers' are.
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _entered = enter().unwrap_or_else(|error| panic!("block_on: {error}"));
         let _context = self.context.enter();
-        wakewire_core::block_on(future)
+        let mut park = ThreadParker::new();
+        let flag = WakeFlag::new(park.unparker());
+        let waker = Waker::from(Arc::clone(&flag));
+        let mut cx = Context::from_waker(&waker);
+        let mut future = pin!(future);
+        let watch = &self.state.config.watch;
+        loop {
+            if flag.take() {
+                let (poll, blocked) = watch.time(PolledFuture::BlockOn, None, || {
+                    coop::with_budget(|| future.as_mut().poll(&mut cx))
+                });
+                if let Some(report) = blocked {
+                    self.state.report_block_on(&report);
+                }
+                if let Poll::Ready(output) = poll {
+                    return output;
+                }
+            }
+            if let Err(error) = park.park() {
+                panic!("block_on: parking failed, nothing could wake this thread: {error}");
+            }
+        }
     }
 
     /// A `Send + Sync + Clone` handle that spawns onto this pool from anywhere, including
@@ -181,15 +239,27 @@ impl Pool {
     }
 
     fn stop(&mut self, deadline: Option<Instant>) -> Result<(), ShutdownTimeout> {
-        if let Err(exited) = self.state.stop(deadline) {
-            // The late workers' threads are detached.
+        if let Err(still_running) = self.state.stop(deadline) {
+            // The late workers' threads (and the monitor's) are detached.
             self.threads.clear();
+            self.monitor = None;
             return Err(ShutdownTimeout {
-                still_running: self.state.workers() - exited,
+                still_running,
+                blocked_tasks: self.state.blocked_tasks(),
             });
         }
         let current = thread::current().id();
-        for thread in self.threads.drain(..) {
+        let replacements = self
+            .state
+            .supervision()
+            .map(|supervisor| supervisor.take_threads())
+            .unwrap_or_default();
+        let threads = self
+            .threads
+            .drain(..)
+            .chain(replacements)
+            .chain(self.monitor.take());
+        for thread in threads {
             if thread.thread().id() != current {
                 // Panics in tasks, hooks and the park are caught on the worker; a thread
                 // that ended by some other panic has reported its exit all the same.

@@ -21,17 +21,20 @@
 //! ```
 //!
 //! A task is in exactly one place at a time: the slot, a local queue, the injector, or the
-//! hands of the worker about to run (or drop) it. The local queues are unbounded, so
+//! hands of the worker (or supervisor) about to run, drop or move it. With supervision on,
+//! the slot is shared with the supervisor (see [`LifoSlot`]), which moves a blocked
+//! worker's slot task to the injector. The local queues are unbounded, so
 //! nothing overflows in normal running; tasks reach the injector from non-worker threads
 //! and from the hand-over in (5).
 #![cfg_attr(not(loom), allow(unreachable_pub))]
 
 use std::cell::Cell;
 use std::fmt;
+use std::sync::Arc;
 
 use crossbeam_deque::{Injector, Steal, Stealer, Worker};
 
-use crate::sync::spin_loop;
+use crate::sync::{lock, spin_loop, Mutex};
 
 /// How many LIFO-slot polls may follow each other before the local queue gets a turn.
 pub const MAX_LIFO_STREAK: u32 = 3;
@@ -113,11 +116,71 @@ impl<T> BatchSource<T, Worker<T>> for Stealer<T> {
     }
 }
 
-/// A worker's own queues: the LIFO slot in front of the local run queue. Only the owning
-/// worker touches the slot; peers steal from the queue through its stealer.
+/// A worker's own queues: the LIFO slot in front of the local run queue. Peers steal from
+/// the queue through its stealer; the slot is the owning worker's, except that with
+/// supervision on the supervisor may take its task when the worker is stuck in a poll.
 pub struct LocalQueues<T, Q> {
-    lifo: Cell<Option<T>>,
+    lifo: LifoSlot<T>,
     queue: Q,
+}
+
+/// The slot that holds the task woken by the task being polled.
+///
+/// Without supervision only the owning worker ever touches it: a `Cell`, no atomic
+/// operation. With supervision it is shared with the supervisor, which moves its task to
+/// the injector when the worker is found blocked in a poll (a task woken just before the
+/// poll blocked would otherwise wait for the poll to end): a mutex that only the owner
+/// takes, except on that rare occasion, so it is never contended: an uncontended lock and
+/// unlock when a task is put in or taken out, and none when the owner knows the slot is
+/// empty (most polls). Under callgrind, `yield_many` (never uses the slot) and `ping_pong`
+/// (every message goes through it) measure it.
+pub enum LifoSlot<T> {
+    /// The owner's alone.
+    Owned(Cell<Option<T>>),
+    /// Shared with the supervisor.
+    Shared {
+        /// The slot.
+        slot: Arc<Mutex<Option<T>>>,
+        /// The owner's note of whether it left a task there since it last took one: only
+        /// the owner puts tasks in, so when this is `false` the slot is empty and the lock
+        /// is skipped (the common case: most polls find no task in the slot). When the
+        /// supervisor took the task, it is `true` and the lock finds the slot empty.
+        maybe_full: Cell<bool>,
+    },
+}
+
+impl<T> LifoSlot<T> {
+    /// A slot shared with the supervisor through `slot` (empty).
+    pub fn shared(slot: Arc<Mutex<Option<T>>>) -> Self {
+        LifoSlot::Shared {
+            slot,
+            maybe_full: Cell::new(false),
+        }
+    }
+
+    #[inline]
+    fn replace(&self, task: T) -> Option<T> {
+        match self {
+            LifoSlot::Owned(cell) => cell.replace(Some(task)),
+            LifoSlot::Shared { slot, maybe_full } => {
+                maybe_full.set(true);
+                lock(slot).replace(task)
+            }
+        }
+    }
+
+    #[inline]
+    fn take(&self) -> Option<T> {
+        match self {
+            LifoSlot::Owned(cell) => cell.take(),
+            LifoSlot::Shared { slot, maybe_full } => {
+                if !maybe_full.replace(false) {
+                    return None;
+                }
+                lock(slot).take()
+            }
+        }
+    }
 }
 
 /// What [`LocalQueues::next`] found.
@@ -132,12 +195,14 @@ pub struct Next<T> {
 }
 
 impl<T, Q: RunQueue<T>> LocalQueues<T, Q> {
-    /// Empty queues around `queue`.
+    /// Empty queues around `queue`, with a LIFO slot of the owner's alone.
     pub fn new(queue: Q) -> Self {
-        LocalQueues {
-            lifo: Cell::new(None),
-            queue,
-        }
+        LocalQueues::with_lifo(queue, LifoSlot::Owned(Cell::new(None)))
+    }
+
+    /// Queues around `queue` and the (empty) LIFO slot `lifo`.
+    pub fn with_lifo(queue: Q, lifo: LifoSlot<T>) -> Self {
+        LocalQueues { lifo, queue }
     }
 
     /// The local run queue.
@@ -148,12 +213,13 @@ impl<T, Q: RunQueue<T>> LocalQueues<T, Q> {
     /// (1) Queues a woken task: into the LIFO slot if `into_lifo` (woken by the task being
     /// polled), else at the back of the queue. Returns whether a task was added to the
     /// queue, where a peer could take it (the caller then may wake one).
+    #[inline]
     pub fn schedule(&self, task: T, into_lifo: bool) -> bool {
         if !into_lifo {
             self.queue.push(task);
             return true;
         }
-        match self.lifo.replace(Some(task)) {
+        match self.lifo.replace(task) {
             Some(previous) => {
                 self.queue.push(previous);
                 true
@@ -164,6 +230,7 @@ impl<T, Q: RunQueue<T>> LocalQueues<T, Q> {
 
     /// (2) The next local task. `streak` counts the LIFO-slot tasks run in a row; the
     /// caller resets it when it takes a task from elsewhere.
+    #[inline]
     pub fn next(&self, streak: &mut u32) -> Next<T> {
         let mut requeued = false;
         if let Some(task) = self.lifo.take() {
@@ -192,10 +259,26 @@ impl<T, Q: RunQueue<T>> LocalQueues<T, Q> {
         self.lifo.take().or_else(|| self.queue.pop())
     }
 
+    /// The local run queue, given back (a retiring replacement thread returns its queue
+    /// for the next one). The slot must be empty.
+    pub fn into_queue(self) -> Q {
+        debug_assert!(self.lifo.take().is_none(), "a task left in the LIFO slot");
+        self.queue
+    }
+
     /// Pushes a task at the back of the local queue (a new spawn, or a task taken after
     /// shutdown began, for the drain to drop).
     pub fn push_back(&self, task: T) {
         self.queue.push(task);
+    }
+}
+
+impl<T> fmt::Debug for LifoSlot<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LifoSlot::Owned(_) => "LifoSlot::Owned",
+            LifoSlot::Shared { .. } => "LifoSlot::Shared",
+        })
     }
 }
 

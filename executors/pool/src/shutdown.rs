@@ -30,29 +30,31 @@ use crate::sync::{lock, Condvar, MutexGuard, Ordering};
 
 impl<D: Deques> PoolState<D> {
     /// Shuts the pool down except for joining its threads: (1), then waits until every
-    /// worker but the calling one (when a task drops its own pool) has exited, then (3).
+    /// worker thread (replacement threads included) but the calling one (when a task drops
+    /// its own pool) has exited, then (3).
     /// Waits without limit when `deadline` is `None`.
     ///
     /// # Errors
     ///
-    /// `Err(exited)`, with how many workers had exited, if `deadline` passed first; the
-    /// late workers stop after their current poll and the last of them sweeps.
+    /// `Err(still_running)`, with how many worker threads (replacement threads included)
+    /// had not exited, if `deadline` passed first; the late ones stop after their current
+    /// poll and the last of them sweeps.
     pub fn stop(&self, deadline: Option<Instant>) -> Result<(), usize> {
         self.begin_shutdown();
         // A worker dropping its own pool (a task owned it) cannot wait for itself; the last
         // worker out sweeps then.
         let own = schedule::current_index(self);
-        let must_exit = self.workers() - usize::from(own.is_some());
         let mut exits = lock(&self.exits);
         exits.sweeper_waiting |= own.is_none();
-        while exits.exited < must_exit {
+        // Read under the lock: no replacement thread starts once shutdown has begun.
+        while exits.exited + usize::from(own.is_some()) < exits.started {
             exits = match deadline {
                 None => wait(&self.exits_changed, exits),
                 Some(deadline) => {
                     let Some(left) = deadline.checked_duration_since(Instant::now()) else {
                         // Leave the sweep to the last worker out.
                         exits.sweeper_waiting = false;
-                        return Err(exits.exited);
+                        return Err(exits.started - exits.exited - usize::from(own.is_some()));
                     };
                     self.exits_changed
                         .wait_timeout(exits, left)
@@ -76,7 +78,31 @@ impl<D: Deques> PoolState<D> {
         // `Pending`) requeues itself on its worker, which must then see the flag and drain.
         self.shutdown.store(true, Ordering::SeqCst);
         drop(self.registry.close());
+        if let Some(supervisor) = &self.supervisor {
+            supervisor.stop_monitor();
+        }
         self.unpark_all();
+    }
+
+    /// Counts a replacement thread about to start, so that shutdown waits for it; `false`
+    /// (and nothing counted) once shutdown has begun. Decided under the exits' lock, which
+    /// [`stop`](Self::stop) reads the count under.
+    pub(crate) fn thread_started(&self) -> bool {
+        let mut exits = lock(&self.exits);
+        if self.is_shutdown() {
+            return false;
+        }
+        exits.started += 1;
+        self.counters.thread_starts.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
+    /// Undoes [`thread_started`](Self::thread_started) for a thread that could not be
+    /// spawned.
+    pub(crate) fn thread_not_started(&self) {
+        lock(&self.exits).started -= 1;
+        self.counters.thread_starts.fetch_sub(1, Ordering::Relaxed);
+        self.exits_changed.notify_all();
     }
 
     /// The end of (2): called by each worker as it leaves. The last one out sweeps unless
@@ -84,7 +110,9 @@ impl<D: Deques> PoolState<D> {
     pub(crate) fn worker_exited(&self) {
         let mut exits = lock(&self.exits);
         exits.exited += 1;
-        let sweep_here = exits.exited == self.workers() && !exits.sweeper_waiting;
+        // A replacement thread retiring while the pool runs is never the last one out: the
+        // workers have not exited.
+        let sweep_here = exits.exited == exits.started && !exits.sweeper_waiting;
         drop(exits);
         self.exits_changed.notify_all();
         if sweep_here {

@@ -1,6 +1,6 @@
 //! [`PoolState`]: what every worker, waker and handle of one pool shares — the injector, the
 //! stealers, the idle bookkeeping and the unparkers, the live-task registry, the spawn gate,
-//! the shutdown flag, the user's configuration and the counters.
+//! the shutdown flag, the user's configuration, the supervisor's books and the counters.
 //!
 //! Where a woken or spawned task goes is in [`schedule`](crate::schedule), the spawn path
 //! in [`spawn`](crate::spawn), shutdown in [`shutdown`](crate::shutdown).
@@ -14,13 +14,14 @@ use wakewire_core::blocked::BlockedPollWatch;
 use wakewire_core::park::AnyUnpark;
 use wakewire_core::registry::TaskRegistry;
 use wakewire_core::task::Runnable;
-use wakewire_core::Unpark;
+use wakewire_core::{BlockedPoll, Unpark};
 
 use crate::deques::Deques;
 use crate::gate::SpawnGate;
 use crate::idle::Idle;
 use crate::metrics::{PoolCounters, PoolMetrics, WorkerCounters};
 use crate::queues::{self, BatchSource};
+use crate::supervise::{Supervision, Supervisor};
 use crate::sync::{AtomicBool, Condvar, Mutex, Ordering};
 
 /// Called with a worker's index on its thread when it starts or stops.
@@ -35,12 +36,26 @@ pub struct Config {
     pub on_stop: Option<ThreadHook>,
     /// The blocked-poll threshold and hook.
     pub watch: BlockedPollWatch,
+    /// Supervision, if on: the threshold, the cap on replacement threads.
+    pub supervision: Option<Supervision>,
+}
+
+impl Config {
+    /// Spare slots for replacement threads: the cap, or 0 without supervision.
+    pub fn spare_slots(&self) -> usize {
+        self.supervision
+            .as_ref()
+            .map_or(0, |supervision| supervision.max_replacements)
+    }
 }
 
 /// Who has left, and who will sweep: see [`crate::shutdown`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Exits {
-    /// Workers that have left their run loop.
+    /// Worker threads counted for shutdown: the workers, plus every replacement thread
+    /// started (see [`PoolState::thread_started`]).
+    pub(crate) started: usize,
+    /// Threads that have left their run loop.
     pub(crate) exited: usize,
     /// A thread waits in `stop` to sweep once every worker has left; the last worker out
     /// then leaves the sweep to it.
@@ -51,10 +66,13 @@ pub(crate) struct Exits {
 pub struct PoolState<D: Deques> {
     /// Tasks spawned or woken outside the workers.
     pub(crate) injector: D::Injector,
-    /// One per worker, to steal from its local queue.
+    /// The pool's own workers (slots `0..workers`; the spare slots of replacement threads
+    /// follow).
+    workers: usize,
+    /// One per slot, to steal from its local queue.
     pub(crate) stealers: Box<[D::Stealer]>,
-    /// One per worker, to wake it from its park.
-    unparkers: Box<[AnyUnpark]>,
+    /// One per slot, to wake its thread from its park.
+    pub(crate) unparkers: Box<[AnyUnpark]>,
     pub(crate) idle: Idle,
     /// Tasks that have returned `Pending` at least once (see [`crate::gate`]).
     pub(crate) registry: TaskRegistry,
@@ -66,40 +84,67 @@ pub struct PoolState<D: Deques> {
     pub(crate) exits: Mutex<Exits>,
     pub(crate) exits_changed: Condvar,
     pub(crate) config: Config,
+    /// What supervision shares between the workers and the monitor, if it is on.
+    pub(crate) supervisor: Option<Supervisor<D>>,
+    /// One per slot.
     pub(crate) worker_counters: Box<[CachePadded<WorkerCounters>]>,
     pub(crate) counters: PoolCounters,
 }
 
 impl<D: Deques> PoolState<D> {
-    /// The state of a pool with one worker per unparker, and each worker's local queue (for
-    /// [`WorkerLoop::new`](crate::worker::WorkerLoop::new)).
+    /// The state of a pool with one slot per unparker, and each slot's local queue: the
+    /// first ones are the workers' (for
+    /// [`WorkerLoop::new`](crate::worker::WorkerLoop::new)), the last
+    /// [`config.spare_slots()`](Config::spare_slots) the spare slots of replacement threads
+    /// (for [`add_spare`](Self::add_spare)).
     ///
     /// # Panics
     ///
-    /// Panics if there is no unparker, or too many for the idle bookkeeping's counts.
+    /// Panics if there is no unparker for a worker, or too many for the idle
+    /// bookkeeping's counts.
     pub fn new(unparkers: Vec<AnyUnpark>, config: Config) -> (Arc<Self>, Vec<D::Local>) {
-        let workers = unparkers.len();
-        let (queues, stealers): (Vec<_>, Vec<_>) = (0..workers).map(|_| D::local()).unzip();
+        let slots = unparkers.len();
+        let workers = slots
+            .checked_sub(config.spare_slots())
+            .filter(|&workers| workers > 0)
+            .expect("one unparker per worker and per spare slot");
+        let (queues, stealers): (Vec<_>, Vec<_>) = (0..slots).map(|_| D::local()).unzip();
+        let supervisor = config
+            .supervision
+            .as_ref()
+            .map(|supervision| Supervisor::new(supervision, slots));
         let state = Arc::new(PoolState {
             injector: D::injector(),
+            workers,
             stealers: stealers.into(),
             unparkers: unparkers.into(),
             idle: Idle::new(workers),
             registry: TaskRegistry::new(registry_shards(workers)),
             gate: SpawnGate::new(),
             shutdown: AtomicBool::new(false),
-            exits: Mutex::new(Exits::default()),
+            exits: Mutex::new(Exits {
+                started: workers,
+                exited: 0,
+                sweeper_waiting: false,
+            }),
             exits_changed: Condvar::new(),
             config,
-            worker_counters: (0..workers).map(|_| CachePadded::default()).collect(),
+            supervisor,
+            worker_counters: (0..slots).map(|_| CachePadded::default()).collect(),
             counters: PoolCounters::default(),
         });
         (state, queues)
     }
 
-    /// The number of worker threads.
+    /// The number of worker threads the pool was built with (replacement threads not
+    /// counted).
     pub fn workers(&self) -> usize {
-        self.stealers.len()
+        self.workers
+    }
+
+    /// The supervisor's shared state, if supervision is on.
+    pub fn supervision(&self) -> Option<&Supervisor<D>> {
+        self.supervisor.as_ref()
     }
 
     /// The address that identifies this pool in its workers' thread-local contexts.
@@ -146,6 +191,18 @@ impl<D: Deques> PoolState<D> {
         self.registry.is_empty() && self.injector.is_empty()
     }
 
+    /// Reports a slow poll of a `block_on` future, on the thread that called `block_on`;
+    /// a panic of the hook is caught and counted as the workers' are.
+    pub(crate) fn report_block_on(&self, report: &BlockedPoll) {
+        self.counters
+            .block_on_blocked_polls
+            .fetch_add(1, Ordering::Relaxed);
+        let watch = &self.config.watch;
+        crate::worker::catch_user_panic(&self.counters, 0, "blocked-poll hook", || {
+            watch.report(report)
+        });
+    }
+
     /// A snapshot of the counters.
     pub fn metrics(&self) -> PoolMetrics {
         let sum = |field: fn(&WorkerCounters) -> &std::sync::atomic::AtomicU64| -> u64 {
@@ -164,8 +221,11 @@ impl<D: Deques> PoolState<D> {
             unparks: self.counters.unparks.load(Ordering::Relaxed),
             thread_starts: self.counters.thread_starts.load(Ordering::Relaxed),
             thread_stops: self.counters.thread_stops.load(Ordering::Relaxed),
-            blocked_polls: sum(|c| &c.blocked_polls),
+            blocked_polls: sum(|c| &c.blocked_polls)
+                + self.counters.block_on_blocked_polls.load(Ordering::Relaxed),
             caught_panics: self.counters.caught_panics.load(Ordering::Relaxed),
+            supervised_blocks: self.counters.supervised_blocks.load(Ordering::Relaxed),
+            replacement_threads: self.counters.replacement_threads.load(Ordering::Relaxed),
         }
     }
 
@@ -217,6 +277,7 @@ impl fmt::Debug for Config {
             .field("on_start", &self.on_start.is_some())
             .field("on_stop", &self.on_stop.is_some())
             .field("watch", &self.watch)
+            .field("supervision", &self.supervision)
             .finish()
     }
 }

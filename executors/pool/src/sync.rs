@@ -17,7 +17,7 @@
 
 #[cfg(loom)]
 pub(crate) use loom::{
-    sync::atomic::{fence, AtomicBool, AtomicUsize},
+    sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize},
     sync::{Condvar, Mutex, MutexGuard},
     thread,
     thread::LocalKey,
@@ -25,7 +25,7 @@ pub(crate) use loom::{
 
 #[cfg(all(shuttle, not(loom)))]
 pub(crate) use shuttle::{
-    sync::atomic::{fence, AtomicBool, AtomicUsize},
+    sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize},
     sync::{Condvar, Mutex, MutexGuard},
     thread,
     thread::LocalKey,
@@ -33,7 +33,7 @@ pub(crate) use shuttle::{
 
 #[cfg(not(any(loom, shuttle)))]
 pub(crate) use std::{
-    sync::atomic::{fence, AtomicBool, AtomicUsize},
+    sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize},
     sync::{Condvar, Mutex, MutexGuard},
     thread,
     thread::LocalKey,

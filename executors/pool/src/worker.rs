@@ -17,6 +17,10 @@
 //! While it runs, a worker thread is *entered* (a `block_on` inside a task panics instead
 //! of deadlocking) and its park's [context](wakewire_core::Park::context) is current, so
 //! reactors driven by the park are the current ones for the tasks' free constructors.
+//! Each poll runs under a fresh [cooperative budget](wakewire_core::coop); with
+//! supervision on, the worker publishes which poll it is in (see [`crate::supervise`]).
+//! A replacement thread runs this same loop on a spare slot, and leaves it when told to
+//! retire, handing its tasks to the injector.
 #![cfg_attr(not(loom), allow(unreachable_pub))]
 
 use std::cell::Cell;
@@ -25,16 +29,18 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
+use wakewire_core::coop;
 use wakewire_core::park::BoxPark;
 use wakewire_core::task::Runnable;
-use wakewire_core::{BlockedPoll, Park};
+use wakewire_core::{BlockedPoll, Park, ThreadParker};
 
 use crate::deques::{Deques, WorkerContext};
 use crate::metrics::{bump, PoolCounters, WorkerCounters};
-use crate::queues::{self, Inject, LocalQueues};
+use crate::queues::{self, Inject, LifoSlot, LocalQueues};
 use crate::schedule;
 use crate::state::PoolState;
-use crate::sync::{spin, thread, Ordering};
+use crate::supervise::{self, SlotWatch, Spare};
+use crate::sync::{spin, thread, AtomicBool, Ordering};
 
 /// How often (in polls) a busy worker looks at the injector before its own queues, and
 /// turns its park without blocking (so a reactor driven by the park is not starved).
@@ -94,6 +100,20 @@ pub struct WorkerLoop<D: Deques> {
     lifo_streak: u32,
     /// Whether this worker counts as searching in the idle bookkeeping.
     searching: bool,
+    /// With supervision on: where this slot says which poll it is in.
+    watch: Option<Arc<SlotWatch>>,
+    /// The slot's poll sequence number (see [`SlotWatch`]).
+    seq: u64,
+    /// A replacement thread's retire flag (`None` for the pool's own workers).
+    retire: Option<Arc<AtomicBool>>,
+}
+
+/// Why a run loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    Shutdown,
+    /// A replacement thread whose blocked worker is back.
+    Retire,
 }
 
 impl<D: Deques> WorkerLoop<D> {
@@ -101,20 +121,47 @@ impl<D: Deques> WorkerLoop<D> {
     /// [`PoolState::new`]) and the park it sleeps in. Call [`run`](Self::run) on the
     /// worker's thread.
     pub fn new(state: Arc<PoolState<D>>, index: usize, queue: D::Local, park: BoxPark) -> Self {
+        let watch = state
+            .supervision()
+            .map(|supervisor| Arc::clone(&supervisor.slots[index]));
+        let lifo = match &watch {
+            Some(watch) => LifoSlot::shared(Arc::clone(&watch.lifo)),
+            None => LifoSlot::Owned(Cell::new(None)),
+        };
         let worker = Rc::new(WorkerContext {
             pool: state.id(),
             index,
-            queues: LocalQueues::new(queue),
+            queues: LocalQueues::with_lifo(queue, lifo),
             running: Cell::new(None),
         });
         WorkerLoop {
+            seq: watch.as_ref().map_or(0, |watch| watch.last_seq()),
             state,
             worker,
             park,
             tick: 0,
             lifo_streak: 0,
             searching: false,
+            watch,
+            retire: None,
         }
+    }
+
+    /// A replacement thread's loop on the spare slot `spare` (see [`crate::supervise`]):
+    /// it runs tasks as a worker does until its retire flag is set, then hands its tasks
+    /// to the injector and gives the slot back.
+    pub fn replacement(state: Arc<PoolState<D>>, spare: Spare<D>) -> Self {
+        let retire = state
+            .supervision()
+            .map(|supervisor| Arc::clone(&supervisor.slots[spare.index].retire));
+        let mut worker = WorkerLoop::new(state, spare.index, spare.queue, spare.park);
+        worker.retire = retire;
+        worker
+    }
+
+    /// Whether this is a replacement thread told to retire.
+    fn retiring(&self) -> bool {
+        self.retire.as_deref().is_some_and(supervise::must_retire)
     }
 
     fn counters(&self) -> &WorkerCounters {
@@ -152,7 +199,7 @@ impl<D: Deques> WorkerLoop<D> {
                 || hook(index),
             );
         }
-        loop {
+        let exit = loop {
             let next = worker.next_task();
             // Checked between taking a task and polling it (taking one may have turned the
             // park): once shutdown has begun, only polls already running may finish.
@@ -160,29 +207,72 @@ impl<D: Deques> WorkerLoop<D> {
                 if let Some(runnable) = next {
                     worker.worker.queues.push_back(runnable);
                 }
-                break;
+                break Exit::Shutdown;
             }
-            match next {
-                Some(runnable) => worker.run_task(runnable),
-                None => worker.idle(),
+            if worker.retiring() {
+                if let Some(runnable) = next {
+                    worker.worker.queues.push_back(runnable);
+                }
+                break Exit::Retire;
             }
-        }
+            // One call site of `run_task`, so it is inlined into this loop.
+            if let Some(runnable) = next.or_else(|| worker.idle()) {
+                worker.run_task(runnable);
+            }
+        };
         // Out of the run loop: futures left in the local queue are dropped as the shutdown
         // sweep drops the others, not entered and outside the park's context, so a
         // destructor may block on another executor whichever path reaches it. The worker
         // context stays until the queue is empty: wakes from those destructors land there.
         drop(in_park_context);
         drop(entered);
-        worker.drain_local();
+        match exit {
+            Exit::Shutdown => worker.drain_local(),
+            Exit::Retire => worker.hand_over_and_leave(),
+        }
         schedule::leave_worker::<D>();
         if let Some(hook) = &worker.state.config.on_stop {
             catch_user_panic(&worker.state.counters, index, "on_thread_stop hook", || {
                 hook(index)
             });
         }
+        if worker.retire.is_some() {
+            // The spare slot's queue (empty) and park, for the next replacement thread.
+            let spare = worker.take_spare();
+            worker.state.return_spare(spare);
+        }
         // Drops the local queue (empty by now) and the park before `_leave` reports the
         // exit.
         drop(worker);
+    }
+
+    /// A retiring replacement thread: its tasks go to the injector, and it leaves the idle
+    /// bookkeeping as a worker going to sleep does, looking at every queue once more (the
+    /// notifiers that saw it awake relied on that look).
+    fn hand_over_and_leave(&mut self) {
+        while let Some(runnable) = self.worker.queues.pop_any() {
+            self.state.injector.push(runnable);
+        }
+        let searching = std::mem::take(&mut self.searching);
+        self.state.idle.remove_thread(searching);
+        if self.state.has_visible_work() {
+            self.state.notify_one();
+        }
+    }
+
+    /// Takes the spare slot's queue and park out of this (finished) loop.
+    fn take_spare(&mut self) -> Spare<D> {
+        let index = self.worker.index;
+        let park = std::mem::replace(&mut self.park, BoxPark::new(ThreadParker::new()));
+        let context =
+            Rc::get_mut(&mut self.worker).expect("the thread-local worker context was cleared");
+        let (stand_in, _) = D::local();
+        let queues = std::mem::replace(&mut context.queues, LocalQueues::new(stand_in));
+        Spare {
+            index,
+            queue: queues.into_queue(),
+            park,
+        }
     }
 
     /// Steps 1–4 of the module docs: work this worker can take without searching.
@@ -206,6 +296,7 @@ impl<D: Deques> WorkerLoop<D> {
             .or_else(|| self.state.pop_injected(self.worker.queues.queue()))
     }
 
+    #[inline]
     fn run_task(&mut self, runnable: Runnable) {
         if self.searching {
             self.searching = false;
@@ -219,11 +310,21 @@ impl<D: Deques> WorkerLoop<D> {
         let id = runnable.id();
         self.worker.running.set(Some(id));
         bump(&self.counters().polls);
+        if let Some(watch) = &self.watch {
+            self.seq += 1;
+            watch.begin(self.seq, id);
+        }
         let (_, blocked) = self
             .state
             .config
             .watch
-            .time(id, self.worker.index, || runnable.run());
+            .time(id, Some(self.worker.index), || {
+                coop::with_budget(|| runnable.run())
+            });
+        if let Some(watch) = &self.watch {
+            self.seq += 1;
+            watch.end(self.seq);
+        }
         self.worker.running.set(None);
         if let Some(report) = blocked {
             self.report_blocked(report);
@@ -238,33 +339,35 @@ impl<D: Deques> WorkerLoop<D> {
         let watch = &self.state.config.watch;
         catch_user_panic(
             &self.state.counters,
-            report.worker,
+            self.worker.index,
             "blocked-poll hook",
             || watch.report(&report),
         );
     }
 
-    /// Steps 5–6: search, spin, then sleep. Returns when there may be work (or shutdown).
+    /// Steps 5–6: search, spin, then sleep. Returns a task found by searching, for the run
+    /// loop to poll, or `None` when there may be work (or shutdown) after a sleep.
     // Under loom `PATIENT_ROUNDS` is 0 and the comparison always true.
     #[cfg_attr(loom, allow(clippy::absurd_extreme_comparisons))]
-    fn idle(&mut self) {
+    #[must_use = "a task found must be run (or put back)"]
+    fn idle(&mut self) -> Option<Runnable> {
         for round in 0..SPIN_ROUNDS {
             if let Some(runnable) = self.search(round >= PATIENT_ROUNDS) {
                 if self.state.is_shutdown() {
                     // Shutdown began while we searched: only polls already running may
                     // finish. Leave the task where the run loop's drain drops it.
                     self.worker.queues.push_back(runnable);
-                    return;
+                    return None;
                 }
-                self.run_task(runnable);
-                return;
+                return Some(runnable);
             }
-            if self.state.is_shutdown() {
-                return;
+            if self.state.is_shutdown() || self.retiring() {
+                return None;
             }
             spin(1 << round.min(6));
         }
         self.sleep();
+        None
     }
 
     /// Looks at the injector, then (if allowed to search) steals from the other workers.
@@ -316,6 +419,14 @@ impl<D: Deques> WorkerLoop<D> {
         }
         loop {
             if self.state.is_shutdown() {
+                return;
+            }
+            if self.retiring() {
+                // Awake again for the idle bookkeeping; if a notifier chose us meanwhile, we
+                // count as searching (and give that up as we leave).
+                if !self.state.idle.unregister_sleeper(index) {
+                    self.searching = true;
+                }
                 return;
             }
             bump(&self.counters().parks);
@@ -392,7 +503,7 @@ impl<D: Deques> std::fmt::Debug for WorkerLoop<D> {
 /// away from the tasks in its local queue and LIFO slot.
 ///
 /// [`PoolMetrics::caught_panics`]: crate::PoolMetrics::caught_panics
-fn catch_user_panic<R>(
+pub(crate) fn catch_user_panic<R>(
     counters: &PoolCounters,
     index: usize,
     what: &'static str,
@@ -465,7 +576,10 @@ mod tests {
             })
             .unwrap();
         state.begin_shutdown();
-        worker.idle();
+        assert!(
+            worker.idle().is_none(),
+            "a task found after shutdown began is put back"
+        );
         assert_eq!(
             polls.load(Ordering::SeqCst),
             0,

@@ -90,13 +90,17 @@ fn fault_blocking_and_never_yielding_task() {
     let reports = reports.lock().unwrap();
     // The blocker's 10 sleeping polls are reported; under a slow runner (valgrind) other
     // polls may cross the threshold too, so only the blocker's are counted exactly.
-    let blocker_reports: Vec<_> = reports.iter().filter(|r| r.task == blocker_id).collect();
+    let blocker_reports: Vec<_> = reports
+        .iter()
+        .filter(|r| r.task() == Some(blocker_id))
+        .collect();
     assert!(
         (10..=11).contains(&blocker_reports.len()),
         "{blocker_reports:?}"
     );
     assert!(reports
         .iter()
-        .all(|r| r.duration >= Duration::from_millis(100) && r.worker < 2));
+        .all(|r| r.duration >= Duration::from_millis(100)
+            && r.worker.is_some_and(|worker| worker < 2)));
     assert_eq!(pool.metrics().blocked_polls, reports.len() as u64);
 }

@@ -1,6 +1,8 @@
 //! The whole pool under shuttle's randomized schedulers — 2 workers, 20 tasks that
 //! wake each other through channels, some detached handles, a spawn from inside a task,
-//! and a final shutdown racing a late wake. Checks conservation (every future dropped
+//! and a final shutdown racing a late wake; once as it is, and once supervised with a
+//! threshold so small that the supervisor moves work and starts and retires replacement
+//! threads all through it. Checks conservation (every future dropped
 //! exactly once, every completed task's output received or dropped exactly once, every
 //! awaited output correct) and termination (shuttle fails a schedule that deadlocks or
 //! runs past its step bound).
@@ -26,7 +28,8 @@
 //!     --release --test shuttle_pool_end_to_end -- --ignored shuttle_replay --nocapture
 //! ```
 //!
-//! or `SHUTTLE_SCHEDULE_FILE=path` for a schedule saved to a file.
+//! or `SHUTTLE_SCHEDULE_FILE=path` for a schedule saved to a file; add
+//! `SHUTTLE_SUPERVISED=1` for a schedule of the supervised tests.
 #![cfg(shuttle)]
 
 use std::future::Future;
@@ -211,8 +214,24 @@ impl Future for YieldOnce {
 /// - [19] a task like those, spawned (and detached) by another thread while the pool shuts
 ///   down: refused, or accepted and then dropped by shutdown.
 fn scenario() {
+    run_scenario(Pool::builder().workers(2));
+}
+
+/// The same scenario with supervision on and a threshold of 1 ns: the monitor thread
+/// (which yields between samples under shuttle) takes over nearly every poll it sees twice,
+/// so LIFO tasks move to the injector, replacement threads start (at most 2 at once), run
+/// tasks and retire, all racing the scenario's wakes, spawns and shutdown.
+fn supervised_scenario() {
+    run_scenario(
+        Pool::builder()
+            .workers(2)
+            .supervise(Duration::from_nanos(1)),
+    );
+}
+
+fn run_scenario(builder: wakewire_executor_pool::PoolBuilder) {
     let ledger = Ledger::new();
-    let mut pool = Pool::builder().workers(2).build();
+    let mut pool = builder.build();
     let handle = pool.spawner();
 
     // [16..20]: tasks only shutdown can end (except 16, maybe).
@@ -377,16 +396,32 @@ fn shuttle_pool_end_to_end_random() {
     shuttle::check_random(scenario, 1000);
 }
 
+#[test]
+fn shuttle_pool_supervised_pct() {
+    shuttle::check_pct(supervised_scenario, 1000, 3);
+}
+
+#[test]
+fn shuttle_pool_supervised_random() {
+    shuttle::check_random(supervised_scenario, 1000);
+}
+
 /// Replays a schedule printed by a failing run; see the module docs.
 #[test]
 #[ignore = "replays the schedule in SHUTTLE_SCHEDULE or SHUTTLE_SCHEDULE_FILE"]
 fn shuttle_replay() {
+    // SHUTTLE_SUPERVISED=1 replays a schedule of the supervised tests.
+    let which: fn() = if std::env::var_os("SHUTTLE_SUPERVISED").is_some() {
+        supervised_scenario
+    } else {
+        scenario
+    };
     if let Ok(schedule) = std::env::var("SHUTTLE_SCHEDULE") {
         // Accepts the schedule as printed, quotes and line breaks included.
         let schedule: String = schedule.chars().filter(|c| c.is_ascii_hexdigit()).collect();
-        shuttle::replay(scenario, &schedule);
+        shuttle::replay(which, &schedule);
     } else if let Ok(path) = std::env::var("SHUTTLE_SCHEDULE_FILE") {
-        shuttle::replay_from_file(scenario, path);
+        shuttle::replay_from_file(which, path);
     } else {
         panic!("set SHUTTLE_SCHEDULE or SHUTTLE_SCHEDULE_FILE to a failing schedule");
     }

@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 
 use mio::event::Source;
 use mio::{Interest, Token};
+use wakewire_core::coop;
 
 use crate::error::{not_registered, shutdown_error};
 use crate::handle::Handle;
@@ -159,7 +160,10 @@ impl Registration {
     ///
     /// # Wakeups
     ///
-    /// As [`poll_ready`](Self::poll_ready): one poll waker per direction.
+    /// As [`poll_ready`](Self::poll_ready): one poll waker per direction. Under a Wakewire
+    /// executor's [cooperative budget](wakewire_core::coop), once the task's budget is
+    /// spent it returns `Pending` without running `op` (the readiness is kept) and wakes
+    /// the task at once; every I/O leaf of this crate goes through here.
     ///
     /// # Errors
     ///
@@ -170,7 +174,9 @@ impl Registration {
         direction: Direction,
         op: impl FnMut() -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.run(|| self.io.poll_ready(cx, direction), op, |_| false)
+        coop::budgeted(cx, |cx| {
+            self.run(|| self.io.poll_ready(cx, direction), op, |_| false)
+        })
     }
 
     /// [`poll_io`](Self::poll_io) for a future that may share the direction with others:
@@ -181,7 +187,7 @@ impl Registration {
         waiter: &mut Waiter<'_>,
         op: impl FnMut() -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.run(|| waiter.poll_ready(cx), op, |_| false)
+        coop::budgeted(cx, |cx| self.run(|| waiter.poll_ready(cx), op, |_| false))
     }
 
     /// A place in the queue of `direction`, for [`poll_io_queued`](Self::poll_io_queued).
@@ -201,11 +207,13 @@ impl Registration {
         len: usize,
         op: impl FnMut() -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
-        self.run(
-            || self.io.poll_ready(cx, direction),
-            op,
-            |&n| n > 0 && n < len,
-        )
+        coop::budgeted(cx, |cx| {
+            self.run(
+                || self.io.poll_ready(cx, direction),
+                op,
+                |&n| n > 0 && n < len,
+            )
+        })
     }
 
     /// The readiness loop: wait with `ready`, run `op`; on `WouldBlock` clear and wait

@@ -6,6 +6,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use wakewire_core::coop;
+
 use crate::error::TimerError;
 use crate::handle::TimerHandle;
 use crate::wheel::TimerKey;
@@ -58,7 +60,10 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
 /// The first poll inserts an entry in the timer's wheel holding a clone of the context's
 /// waker; later polls replace it unless it [`will_wake`](std::task::Waker::will_wake) the
 /// same task (the latest waker wins). The driver wakes it once, when the deadline is
-/// reached or the timer shuts down.
+/// reached or the timer shuts down. Under a Wakewire executor's
+/// [cooperative budget](wakewire_core::coop), a sleep that has completed but finds the
+/// task's budget spent returns `Pending` once and wakes the task at once; it asks the
+/// budget only after registering, so its entry (and waker) is always in the wheel.
 ///
 /// # Cancel safety
 ///
@@ -158,7 +163,7 @@ impl Sleep {
     pub fn poll_checked(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), TimerError>> {
         let timer = self.timer.state();
         let poll = match self.state {
-            State::Done(result) => return Poll::Ready(result),
+            State::Done(result) => Poll::Ready(result),
             State::Registered(key) => timer.poll_entry(key, cx.waker()),
             State::Unregistered { check_clock } => {
                 let passed = |deadline: Instant| deadline <= timer.clock().now();
@@ -177,6 +182,9 @@ impl Sleep {
         };
         if let Poll::Ready(result) = poll {
             self.state = State::Done(result);
+            // The executor's cooperative budget, asked only now: the entry was registered
+            // (or found fired) above, and `Done` is kept, so a refusal loses nothing.
+            std::task::ready!(coop::poll_proceed(cx)).made_progress();
         }
         poll
     }

@@ -29,6 +29,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crossbeam_deque::Steal;
 use std::sync::Mutex as DataMutex;
@@ -42,6 +43,7 @@ use wakewire_core::{Park, ThreadParker};
 use wakewire_executor_pool::deques::{CurrentWorker, Deques};
 use wakewire_executor_pool::queues::{BatchSource, Inject, RunQueue};
 use wakewire_executor_pool::state::{Config, PoolState};
+use wakewire_executor_pool::supervise::Supervision;
 use wakewire_executor_pool::worker::WorkerLoop;
 
 /// A local run queue (the owner's end and the thieves' end share it).
@@ -253,12 +255,44 @@ pub struct ModelPool {
 
 impl ModelPool {
     pub fn start(workers: usize) -> Self {
-        let parks: Vec<ThreadParker> = (0..workers).map(|_| ThreadParker::new()).collect();
+        ModelPool::start_with(workers, Config::default())
+    }
+
+    /// A pool with supervision on (`threshold`), and `spares` spare slots for replacement
+    /// threads, each with its own queue and thread parker, as `PoolBuilder` sets them up.
+    /// The monitor thread is not started: a model drives
+    /// [`Monitor::sample`](wakewire_executor_pool::monitor::Monitor::sample) by hand, with
+    /// the times it chooses.
+    pub fn start_supervised(workers: usize, spares: usize, threshold: Duration) -> Self {
+        let config = Config {
+            supervision: Some(Supervision {
+                threshold,
+                max_replacements: spares,
+                thread_names: (workers..workers + spares)
+                    .map(|index| format!("replacement-{index}"))
+                    .collect(),
+                stack_size: None,
+            }),
+            ..Config::default()
+        };
+        ModelPool::start_with(workers, config)
+    }
+
+    fn start_with(workers: usize, config: Config) -> Self {
+        let slots = workers + config.spare_slots();
+        let mut parks: Vec<ThreadParker> = (0..slots).map(|_| ThreadParker::new()).collect();
         let unparkers = parks
             .iter()
             .map(|park| AnyUnpark::new(park.unparker()))
             .collect();
-        let (state, queues) = PoolState::<ModelDeques>::new(unparkers, Config::default());
+        let (state, mut queues) = PoolState::<ModelDeques>::new(unparkers, config);
+        let spares = queues
+            .split_off(workers)
+            .into_iter()
+            .zip(parks.split_off(workers));
+        for (offset, (queue, park)) in spares.enumerate() {
+            state.add_spare(workers + offset, queue, BoxPark::new(park));
+        }
         let threads = queues
             .into_iter()
             .zip(parks)
@@ -274,10 +308,15 @@ impl ModelPool {
     }
 
     /// `Pool::shutdown` without a deadline: the pool's own shutdown sequence, then the
-    /// joins.
+    /// joins (of the replacement threads too).
     pub fn shutdown(self) {
         self.state.stop(None).expect("no deadline, so no timeout");
-        for thread in self.threads {
+        let replacements = self
+            .state
+            .supervision()
+            .map(|supervisor| supervisor.take_threads())
+            .unwrap_or_default();
+        for thread in self.threads.into_iter().chain(replacements) {
             thread.join().unwrap();
         }
     }

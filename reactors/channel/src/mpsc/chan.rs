@@ -20,6 +20,8 @@ use std::collections::VecDeque;
 use std::mem;
 use std::task::{Context, Poll, Waker};
 
+use wakewire_core::coop;
+
 use crate::error::{RecvError, SendError, TryRecvError, TrySendError};
 use crate::sync::{lock, Mutex};
 use crate::waiters::{WaiterKey, WaiterQueue, Wakeup};
@@ -120,8 +122,14 @@ impl<T> Chan<T> {
         value: &mut Option<T>,
         waiter: &mut Option<WaiterKey>,
     ) -> Poll<Result<(), SendError<T>>> {
-        let Some(item) = value.take() else {
+        if value.is_none() {
             panic!("a send future was polled after it completed");
+        }
+        // The executor's cooperative budget: when it is spent, nothing is sent (the value
+        // stays with the caller, its place in line is kept) and the task is woken to retry.
+        let progress = std::task::ready!(coop::poll_proceed(cx));
+        let Some(item) = value.take() else {
+            unreachable!("checked above")
         };
         let mut state = lock(&self.state);
         if state.closed || !self.is_full(&state) {
@@ -137,6 +145,7 @@ impl<T> Chan<T> {
             let waker = state.recv_waker.take();
             drop(state);
             drop(own_waker);
+            progress.made_progress();
             wake(OnPanic::Resume, waker);
             return Poll::Ready(Ok(()));
         }
@@ -178,8 +187,13 @@ impl<T> Chan<T> {
         }
     }
 
-    /// (2) + (4): receives, or stores the receiver's waker.
+    /// (2) + (4): receives, or stores the receiver's waker. Under an executor's cooperative
+    /// budget, once it is spent: nothing is taken and the task is woken to come back.
     pub(crate) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
+        coop::budgeted(cx, |cx| self.poll_recv_now(cx))
+    }
+
+    fn poll_recv_now(&self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
         let mut state = lock(&self.state);
         match state.queue.pop_front() {
             Some(value) => {

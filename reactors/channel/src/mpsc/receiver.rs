@@ -156,6 +156,9 @@ enum RecvState {
 /// When the channel is empty, the task's waker is stored as the receiver's (the latest
 /// poll's waker replaces an older one). The next send wakes it, and so do closing the
 /// channel and dropping the last sender.
+/// Under a Wakewire executor's [cooperative budget](wakewire_core::coop), once the
+/// task's budget is spent it returns `Pending` without touching the channel and wakes the
+/// task at once.
 ///
 /// # Cancel safety
 ///

@@ -142,6 +142,9 @@ impl<T> fmt::Debug for Sender<T> {
 /// When the channel is full, the task's waker joins a FIFO of waiting senders. It is woken
 /// when the receiver takes a value (one waiter per freed slot, first in line first), or
 /// when the channel closes. The latest poll's waker is the one stored.
+/// Under a Wakewire executor's [cooperative budget](wakewire_core::coop), once the
+/// task's budget is spent it returns `Pending` without touching the channel and wakes the
+/// task at once.
 ///
 /// # Cancel safety
 ///
