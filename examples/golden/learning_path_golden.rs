@@ -1,4 +1,4 @@
-//! The learning path's examples (`examples/00_…` to `examples/12_…`) print what their
+//! The learning path's examples (`examples/00_…` to `examples/13_…`) print what their
 //! golden files beside this test (`examples/golden/`) say, with times and thread numbers normalised, so
 //! the teaching material cannot silently rot.
 //!
@@ -44,6 +44,7 @@ lessons! {
     lesson_10 => "../10_your_own_reactor.rs",
     lesson_11 => "../11_async_doctor.rs",
     lesson_12 => "../12_timelines.rs",
+    lesson_13 => "../13_supervisor_moves_work.rs",
 }
 
 /// Runs `lesson` on a thread named `main`, so thread names match `cargo run`'s.

@@ -1,9 +1,9 @@
-//! Mix and match — one generic function on three executors with three timers.
+//! 14 — Mix and match: one generic function on three executors with three timers.
 //!
 //! Run it with:
 //!
 //! ```text
-//! cargo run --example mix_executors_and_timers --features tokio,smol
+//! cargo run --example 14_mix_executors_and_timers --features tokio,smol
 //! ```
 //!
 //! `naps_and_a_timeout` is written once, against two core traits: `Spawn + BlockOn` (an
@@ -109,6 +109,8 @@ impl Timer for WakewireTimer {
     }
 }
 
+/// Prints one row, then checks what the header promises, so a broken bridge fails the
+/// run (CI runs this example).
 fn print_row(executor: &str, timer: &str, report: Report) {
     let order: Vec<String> = report.finish_order.iter().map(u64::to_string).collect();
     let threads: Vec<&str> = report.resumed_on.iter().map(String::as_str).collect();
@@ -118,6 +120,20 @@ fn print_row(executor: &str, timer: &str, report: Report) {
         report.timed_out,
         report.took.as_millis(),
         threads.join(", ")
+    );
+    assert_eq!(
+        report.timed_out, 3,
+        "{executor} x {timer}: every timeout fires"
+    );
+    assert!(
+        report.finish_order.windows(2).all(|pair| pair[0] < pair[1]),
+        "{executor} x {timer}: the naps finish in deadline order"
+    );
+    assert!(
+        threads.iter().all(|thread| !thread.contains("timer")
+            && !thread.contains("reactor")
+            && *thread != "async-io"),
+        "{executor} x {timer}: tasks resume on the executor's threads, not a timer's: {threads:?}"
     );
 }
 

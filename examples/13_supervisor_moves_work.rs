@@ -1,10 +1,10 @@
-//! CPU-heavy work, way 2 taken further: a supervisor that *moves work* off a blocked
+//! 13 — CPU-heavy work, way 2 taken further: a supervisor that *moves work* off a blocked
 //! worker, and keeps the pool at its parallelism while the worker is stuck.
 //!
 //! Run it with:
 //!
 //! ```text
-//! cargo run --example supervisor_moves_work
+//! cargo run --example 13_supervisor_moves_work
 //! ```
 //!
 //! A pool of **one** worker, supervised (`PoolBuilder::supervise(20 ms)`). The task
