@@ -1,4 +1,4 @@
-//! 800 000 tasks on the 2-worker pool (scaled by `RELIABILITY_SCALE`), each yields once
+//! 800 000 tasks on the 2-worker pool (scaled by `WAKEWIRE_TEST_SCALE`), each yields once
 //! by waking itself and then records its index in an atomic bitset: every bit is set
 //! exactly once and the pool counts exactly two polls per task. Half the tasks are spawned
 //! from outside (injector), half from inside tasks (local queues, stealing).

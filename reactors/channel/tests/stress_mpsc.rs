@@ -1,5 +1,5 @@
 //! Multi-thread stress of the bounded mpsc: 4 producers x 100,000 messages (scaled by
-//! `RELIABILITY_SCALE`) into bounded(1024); the consumer checks the checksum and FIFO per
+//! `WAKEWIRE_TEST_SCALE`) into bounded(1024); the consumer checks the checksum and FIFO per
 //! producer. A lost wakeup shows up as a watchdog abort.
 #![cfg(not(loom))]
 

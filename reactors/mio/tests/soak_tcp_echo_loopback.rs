@@ -6,7 +6,7 @@
 //! park stacked over the reactor park); the clients run on another thread's local
 //! executor with the global reactor and timer threads. Every connection, on both sides,
 //! runs under a timer (a 60 s timeout that must not fire).
-//! Counts scale with `RELIABILITY_SCALE`; debug builds run 1/20 of the messages.
+//! Counts scale with `WAKEWIRE_TEST_SCALE`; debug builds run 1/20 of the messages.
 
 use std::net::SocketAddr;
 use std::thread;

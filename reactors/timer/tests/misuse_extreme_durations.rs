@@ -257,7 +257,7 @@ fn misuse_extreme_durations_never_bucket_is_not_a_real_tick() {
 }
 
 proptest! {
-    // 256 cases at `RELIABILITY_SCALE=1` (proptest's default), 5 under valgrind (0.02).
+    // 256 cases at `WAKEWIRE_TEST_SCALE=1` (proptest's default), 5 under valgrind (0.02).
     #![proptest_config(ProptestConfig {
         cases: wakewire_test_util::scaled(256) as u32,
         failure_persistence: None,

@@ -5,7 +5,7 @@
 //! timer fires exactly once, never before its deadline and never after the step that
 //! passed it (the pure wheel) or more than one 1 ms tick after it (sleeps on a manual
 //! clock with sub-millisecond steps); cancelled timers never fire.
-//! At `RELIABILITY_SCALE=1`: 256 small cases (about 50 000 timers) plus one run of
+//! At `WAKEWIRE_TEST_SCALE=1`: 256 small cases (about 50 000 timers) plus one run of
 //! 100 000 timers through a single wheel.
 
 use std::collections::{BTreeSet, HashMap};

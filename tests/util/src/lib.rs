@@ -7,7 +7,7 @@
 //! | helper | what it is for |
 //! | --- | --- |
 //! | [`watchdog`], [`finishes_within`], [`wait_until`] | bounding every wait: a hang becomes a loud failure |
-//! | [`scaled`] | the `RELIABILITY_SCALE` knob for loop counts (0.02 under valgrind) |
+//! | [`scaled`] | the `WAKEWIRE_TEST_SCALE` knob for loop counts (0.02 under valgrind) |
 //! | [`DropCounter`] | counting how many times futures were dropped |
 //! | [`CountingAllocator`] | live heap bytes, for leak checks (install it as a test binary's global allocator) |
 //! | [`poll_once`], [`poll_in_task`] | polling by hand, or once from inside a task |
