@@ -123,3 +123,22 @@ fn loom_channel_close_and_capacity_dropped_send_passes_wakeup_on() {
         assert_eq!(got_sorted, expected, "received {got:?}");
     });
 }
+
+/// bounded(2), full: the receiver moves both values into its own buffer in one batch and
+/// receives them without the lock, while the producer waits for room. Each value it takes
+/// from the batch frees a slot the waiting producer must hear about (the waiting bit and
+/// the taken count share one word, so neither side can miss the other).
+#[test]
+fn loom_channel_batch_frees_slots_for_a_waiting_sender() {
+    loom::model(|| {
+        let (tx, mut rx) = mpsc::bounded(2);
+        tx.try_send(0).unwrap();
+        tx.try_send(1).unwrap();
+        let producer = thread::spawn(move || {
+            tx.send_blocking(2).unwrap();
+            tx.send_blocking(3).unwrap();
+        });
+        assert_eq!(drain(&mut rx), [0, 1, 2, 3]);
+        producer.join().unwrap();
+    });
+}

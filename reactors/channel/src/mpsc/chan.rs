@@ -1,16 +1,26 @@
 //! The state one mpsc channel's senders and receiver share, and the two poll functions
 //! every send and receive path goes through.
 //!
-//! One mutex guards everything. Each operation holds it for a few instructions (a
-//! `VecDeque` push or pop and a look at the waiters), and user code never runs under it
-//! except a waker's `clone`: wakers are called, and replaced wakers and values dropped,
-//! after it is released (dropping a task's last waker may call back into this channel).
+//! One mutex guards the shared queue and the waiters. Each operation holds it for a few
+//! instructions (a `VecDeque` push or swap and a look at the waiters), and user code never
+//! runs under it except a waker's `clone`: wakers are called, and replaced wakers and values
+//! dropped, after it is released (dropping a task's last waker may call back into this
+//! channel).
+//!
+//! The receiver does not take the lock per value: when its own buffer is empty it swaps the
+//! whole shared queue into it under one lock, then takes values from it alone. Senders on
+//! other threads thus contend with the receiver once per batch instead of once per value.
+//! Those values still count against the capacity: `taken` holds how many of them the
+//! receiver has not yet received, and its top bit says that a sender waits for room, so the
+//! receiver knows when a received value must wake one (both in one word, so a sender that
+//! sets the bit and a receiver that frees a slot cannot miss each other).
 //!
 //! ```text
-//!            (1) send: room            (2) recv: pop, wake_one sender
-//!   senders ───────────────► queue ───────────────────────────────► receiver
-//!      │  (3) full: wait in send_waiters      (4) empty: store recv_waker
-//!      └──── (5) woken by (2): retry; if dropped instead, pass the wakeup on
+//!            (1) send: room          (2) recv: buffer empty → swap      own buffer
+//!   senders ───────────────► queue ──────────────────────────────────► receiver
+//!      │  (3) full: wait in send_waiters, set WAITING   (4) empty: store recv_waker
+//!      └──── (5) woken when the receiver frees a slot with WAITING set: retry;
+//!                if dropped instead, pass the wakeup on
 //!
 //!   (6) close / receiver drop: no more sends; every waiting sender is woken (they fail)
 //!   (7) last sender drop: the receiver drains the queue, then sees RecvError
@@ -23,16 +33,24 @@ use std::task::{Context, Poll, Waker};
 use wakewire_core::coop;
 
 use crate::error::{RecvError, SendError, TryRecvError, TrySendError};
-use crate::sync::{lock, Mutex};
+use crate::sync::atomic::{AtomicUsize, Ordering};
+use crate::sync::{lock, Mutex, MutexGuard};
 use crate::waiters::{WaiterKey, WaiterQueue, Wakeup};
 use crate::wake::{wake, wake_or_pass_on, OnPanic};
 
 #[derive(Debug)]
 pub(crate) struct Chan<T> {
     state: Mutex<State<T>>,
+    /// Values in the receiver's own buffer (swapped out of `queue`, not yet received),
+    /// plus [`SEND_WAITING`]. Raised under the lock by a swap, lowered by the receiver
+    /// without it; the bit is set and cleared under the lock only.
+    taken: AtomicUsize,
     /// `None` for an unbounded channel.
     capacity: Option<usize>,
 }
+
+/// In [`Chan::taken`]: a sender waits for room, so a received value must wake one.
+const SEND_WAITING: usize = 1 << (usize::BITS - 1);
 
 #[derive(Debug)]
 struct State<T> {
@@ -57,6 +75,7 @@ impl<T> Chan<T> {
                 recv_waker: None,
                 send_waiters: WaiterQueue::new(),
             }),
+            taken: AtomicUsize::new(0),
             capacity,
         }
     }
@@ -65,8 +84,14 @@ impl<T> Chan<T> {
         self.capacity
     }
 
+    /// Values sent and not yet received: the shared queue plus the receiver's buffer.
     pub(crate) fn len(&self) -> usize {
-        lock(&self.state).queue.len()
+        let state = lock(&self.state);
+        state.queue.len() + self.taken_count()
+    }
+
+    fn taken_count(&self) -> usize {
+        self.taken.load(Ordering::Acquire) & !SEND_WAITING
     }
 
     /// No send can succeed any more.
@@ -149,8 +174,29 @@ impl<T> Chan<T> {
             wake(OnPanic::Resume, waker);
             return Poll::Ready(Ok(()));
         }
+        // Back with the caller before anything that may panic (a waker's `clone`).
         *value = Some(item);
         let replaced = state.send_waiters.register(waiter, cx.waker(), true);
+        // Tell the receiver a sender waits, then look again: a value it received before
+        // the bit was set freed a slot without waking anyone (one word, so either it sees
+        // the bit or this look sees its slot).
+        self.taken.fetch_or(SEND_WAITING, Ordering::AcqRel);
+        if !self.is_full(&state) {
+            let own_waker = waiter
+                .take()
+                .and_then(|key| state.send_waiters.remove(key).waker);
+            let Some(item) = value.take() else {
+                unreachable!("put back above")
+            };
+            state.queue.push_back(item);
+            let waker = state.recv_waker.take();
+            drop(state);
+            drop(replaced);
+            drop(own_waker);
+            progress.made_progress();
+            wake(OnPanic::Resume, waker);
+            return Poll::Ready(Ok(()));
+        }
         drop(state);
         drop(replaced);
         Poll::Pending
@@ -172,47 +218,93 @@ impl<T> Chan<T> {
         self.wake_sender(next);
     }
 
-    /// (2) Receives without waiting.
-    pub(crate) fn try_recv(&self) -> Result<T, TryRecvError> {
-        let mut state = lock(&self.state);
-        match state.queue.pop_front() {
-            Some(value) => {
-                let waker = self.take_send_waker(&mut state);
-                drop(state);
-                self.wake_sender(waker);
-                Ok(value)
-            }
-            None if state.closed || state.senders == 0 => Err(TryRecvError::Closed),
-            None => Err(TryRecvError::Empty),
+    /// (2) Receives without waiting. `buffer` is the receiver's own.
+    pub(crate) fn try_recv(&self, buffer: &mut VecDeque<T>) -> Result<T, TryRecvError> {
+        if let Some(value) = self.take_buffered(buffer) {
+            return Ok(value);
         }
+        let state = lock(&self.state);
+        if state.queue.is_empty() {
+            return if state.closed || state.senders == 0 {
+                Err(TryRecvError::Closed)
+            } else {
+                Err(TryRecvError::Empty)
+            };
+        }
+        Ok(self.swap_and_take(state, buffer))
     }
 
     /// (2) + (4): receives, or stores the receiver's waker. Under an executor's cooperative
     /// budget, once it is spent: nothing is taken and the task is woken to come back.
-    pub(crate) fn poll_recv(&self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
-        coop::budgeted(cx, |cx| self.poll_recv_now(cx))
+    pub(crate) fn poll_recv(
+        &self,
+        cx: &mut Context<'_>,
+        buffer: &mut VecDeque<T>,
+    ) -> Poll<Result<T, RecvError>> {
+        coop::budgeted(cx, |cx| self.poll_recv_now(cx, buffer))
     }
 
-    fn poll_recv_now(&self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
-        let mut state = lock(&self.state);
-        match state.queue.pop_front() {
-            Some(value) => {
-                let waker = self.take_send_waker(&mut state);
-                drop(state);
-                self.wake_sender(waker);
-                Poll::Ready(Ok(value))
-            }
-            None if state.closed || state.senders == 0 => Poll::Ready(Err(RecvError)),
-            None => {
-                let replaced = match &state.recv_waker {
-                    Some(old) if old.will_wake(cx.waker()) => None,
-                    _ => state.recv_waker.replace(cx.waker().clone()),
-                };
-                drop(state);
-                drop(replaced);
-                Poll::Pending
-            }
+    fn poll_recv_now(
+        &self,
+        cx: &mut Context<'_>,
+        buffer: &mut VecDeque<T>,
+    ) -> Poll<Result<T, RecvError>> {
+        if let Some(value) = self.take_buffered(buffer) {
+            return Poll::Ready(Ok(value));
         }
+        let mut state = lock(&self.state);
+        if !state.queue.is_empty() {
+            return Poll::Ready(Ok(self.swap_and_take(state, buffer)));
+        }
+        if state.closed || state.senders == 0 {
+            return Poll::Ready(Err(RecvError));
+        }
+        let replaced = match &state.recv_waker {
+            Some(old) if old.will_wake(cx.waker()) => None,
+            _ => state.recv_waker.replace(cx.waker().clone()),
+        };
+        drop(state);
+        drop(replaced);
+        Poll::Pending
+    }
+
+    /// The next value of the receiver's own buffer, if any, with its slot given back.
+    fn take_buffered(&self, buffer: &mut VecDeque<T>) -> Option<T> {
+        let value = buffer.pop_front()?;
+        let before = self.taken.fetch_sub(1, Ordering::AcqRel);
+        if before & SEND_WAITING != 0 {
+            self.wake_sender_for_freed_slot();
+        }
+        Some(value)
+    }
+
+    /// Moves the whole (non-empty) shared queue into the receiver's empty buffer, and
+    /// takes its first value. The slots stay taken until each value is received.
+    fn swap_and_take(&self, mut state: MutexGuard<'_, State<T>>, buffer: &mut VecDeque<T>) -> T {
+        debug_assert!(buffer.is_empty() && !state.queue.is_empty());
+        mem::swap(&mut state.queue, buffer);
+        self.taken.fetch_add(buffer.len(), Ordering::AcqRel);
+        drop(state);
+        self.take_buffered(buffer)
+            .unwrap_or_else(|| unreachable!("the swapped-in queue was not empty"))
+    }
+
+    /// A received value freed a slot while a sender waited: wake the first in line, and
+    /// clear the bit once nobody waits.
+    fn wake_sender_for_freed_slot(&self) {
+        let waker = {
+            let mut state = lock(&self.state);
+            let waker = if self.is_full(&state) {
+                None
+            } else {
+                state.send_waiters.wake_one()
+            };
+            if !state.send_waiters.has_waiting() {
+                self.taken.fetch_and(!SEND_WAITING, Ordering::AcqRel);
+            }
+            waker
+        };
+        self.wake_sender(waker);
     }
 
     /// A pending receive went away: forget its waker.
@@ -244,6 +336,8 @@ impl<T> Chan<T> {
         let (buffered, recv_waker, send_wakers) = {
             let mut state = lock(&self.state);
             state.closed = true;
+            // The receiver's buffer goes with it: no value is taken any more.
+            self.taken.store(0, Ordering::Release);
             (
                 mem::take(&mut state.queue),
                 state.recv_waker.take(),
@@ -256,7 +350,8 @@ impl<T> Chan<T> {
     }
 
     fn is_full(&self, state: &State<T>) -> bool {
-        self.capacity.is_some_and(|cap| state.queue.len() >= cap)
+        self.capacity
+            .is_some_and(|cap| state.queue.len() + self.taken_count() >= cap)
     }
 
     /// Wakes the sender chosen for a freed slot; if its waker panics, the slot passes to
@@ -271,14 +366,5 @@ impl<T> Chan<T> {
                 state.send_waiters.wake_one()
             }
         });
-    }
-
-    /// A slot just freed up: the first waiting sender may use it.
-    fn take_send_waker(&self, state: &mut State<T>) -> Option<Waker> {
-        if state.send_waiters.has_waiting() {
-            state.send_waiters.wake_one()
-        } else {
-            None
-        }
     }
 }

@@ -60,6 +60,8 @@ pub use receiver::{Receiver, Recv};
 pub use sender::{Send, Sender};
 pub use sink::SendSink;
 
+use std::collections::VecDeque;
+
 use crate::sync::Arc;
 use chan::Chan;
 
@@ -93,6 +95,7 @@ fn channel<T>(capacity: Option<usize>) -> (Sender<T>, Receiver<T>) {
         Sender { chan: chan.clone() },
         Receiver {
             chan,
+            buffer: VecDeque::new(),
             terminated: false,
         },
     )

@@ -1,5 +1,6 @@
 //! [`Receiver`], its [`Recv`] future and its `Stream` impl.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -19,6 +20,9 @@ use crate::sync::Arc;
 /// buffered are dropped.
 pub struct Receiver<T> {
     pub(super) chan: Arc<Chan<T>>,
+    /// Values moved out of the shared queue in one batch, received from here without
+    /// the channel's lock (they still count against its capacity).
+    pub(super) buffer: VecDeque<T>,
     /// The stream returned `None`; polling it again keeps returning `None`.
     pub(super) terminated: bool,
 }
@@ -33,6 +37,7 @@ impl<T> Receiver<T> {
     pub fn recv(&mut self) -> Recv<'_, T> {
         Recv {
             chan: &self.chan,
+            buffer: &mut self.buffer,
             state: RecvState::Idle,
         }
     }
@@ -44,7 +49,7 @@ impl<T> Receiver<T> {
     /// [`TryRecvError::Empty`] if nothing is buffered but senders remain,
     /// [`TryRecvError::Closed`] if the channel is closed and drained.
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        self.chan.try_recv()
+        self.chan.try_recv(&mut self.buffer)
     }
 
     /// Receives from a plain thread, blocking it until a value arrives.
@@ -67,7 +72,7 @@ impl<T> Receiver<T> {
     ///
     /// As [`Recv`]; the waker stays stored until a value arrives or the channel closes.
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Result<T, RecvError>> {
-        self.chan.poll_recv(cx)
+        self.chan.poll_recv(cx, &mut self.buffer)
     }
 
     /// Closes the channel: sends fail from now on (waiting senders are woken and get their
@@ -102,6 +107,10 @@ impl<T> Receiver<T> {
     }
 }
 
+// The buffered values are never pinned (a receive moves them out), so a `Receiver` is
+// `Unpin` whatever `T` is, as it was before it had a buffer.
+impl<T> Unpin for Receiver<T> {}
+
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
         self.chan.drop_receiver();
@@ -116,13 +125,15 @@ impl<T> Stream for Receiver<T> {
         if this.terminated {
             return Poll::Ready(None);
         }
-        this.chan.poll_recv(cx).map(|result| match result {
-            Ok(value) => Some(value),
-            Err(RecvError) => {
-                this.terminated = true;
-                None
-            }
-        })
+        this.chan
+            .poll_recv(cx, &mut this.buffer)
+            .map(|result| match result {
+                Ok(value) => Some(value),
+                Err(RecvError) => {
+                    this.terminated = true;
+                    None
+                }
+            })
     }
 }
 
@@ -172,6 +183,7 @@ enum RecvState {
 #[must_use = "futures do nothing unless you poll them"]
 pub struct Recv<'a, T> {
     chan: &'a Chan<T>,
+    buffer: &'a mut VecDeque<T>,
     state: RecvState,
 }
 
@@ -184,7 +196,7 @@ impl<T> Future for Recv<'_, T> {
             this.state != RecvState::Done,
             "`Recv` polled after it completed"
         );
-        match this.chan.poll_recv(cx) {
+        match this.chan.poll_recv(cx, this.buffer) {
             Poll::Ready(result) => {
                 this.state = RecvState::Done;
                 Poll::Ready(result)
