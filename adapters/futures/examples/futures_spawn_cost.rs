@@ -15,109 +15,83 @@
 //!
 //! Look for the `adapter/native` ratio. A timing, not a test: numbers vary run to run.
 
-use std::time::{Duration, Instant};
-
 use futures_executor::{LocalPool, ThreadPool};
 use futures_util::task::{LocalSpawnExt, SpawnExt};
 use wakewire_adapter_futures::{LocalPoolExecutor, ThreadPoolExecutor};
 use wakewire_core::future::yield_now;
 use wakewire_core::{BlockOn, LocalSpawn, Spawn};
+use wakewire_test_util::timing::compare;
 
 const TASKS: usize = 100_000;
 const YIELDS: usize = 100_000;
 const ROUNDS: usize = 5;
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn report(name: &str, native: Vec<Duration>, adapter: Vec<Duration>, per: usize) {
-    let (native, adapter) = (median(native), median(adapter));
-    println!(
-        "{name:<28} native {:>7.0} ns/op   adapter {:>7.0} ns/op   adapter/native {:.2}",
-        native.as_nanos() as f64 / per as f64,
-        adapter.as_nanos() as f64 / per as f64,
-        adapter.as_secs_f64() / native.as_secs_f64()
-    );
+async fn yields() {
+    for _ in 0..YIELDS {
+        yield_now().await;
+    }
 }
 
 fn main() {
     let pool = ThreadPool::builder().pool_size(2).create().unwrap();
     let ex = ThreadPoolExecutor::from_pool(pool.clone());
-    let (mut native, mut adapter) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let start = Instant::now();
-        let handles: Vec<_> = (0..TASKS)
-            .map(|_| pool.spawn_with_handle(async {}).unwrap())
-            .collect();
-        futures_executor::block_on(async {
-            for handle in handles {
-                handle.await;
-            }
-        });
-        native.push(start.elapsed());
-        let start = Instant::now();
-        let handles: Vec<_> = (0..TASKS).map(|_| ex.spawn(async {}).unwrap()).collect();
-        ex.block_on(async {
-            for handle in handles {
-                handle.await.unwrap();
-            }
-        });
-        adapter.push(start.elapsed());
-    }
-    report("ThreadPool spawn", native, adapter, TASKS);
-
-    let (mut native, mut adapter) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let start = Instant::now();
-        let task = pool
-            .spawn_with_handle(async {
-                for _ in 0..YIELDS {
-                    yield_now().await;
+    compare(
+        "ThreadPool spawn",
+        TASKS,
+        ROUNDS,
+        || {
+            let handles: Vec<_> = (0..TASKS)
+                .map(|_| pool.spawn_with_handle(async {}).unwrap())
+                .collect();
+            futures_executor::block_on(async {
+                for handle in handles {
+                    handle.await;
                 }
             })
-            .unwrap();
-        futures_executor::block_on(task);
-        native.push(start.elapsed());
-        let start = Instant::now();
-        let task = ex
-            .spawn(async {
-                for _ in 0..YIELDS {
-                    yield_now().await;
+        },
+        || {
+            let handles: Vec<_> = (0..TASKS).map(|_| ex.spawn(async {}).unwrap()).collect();
+            ex.block_on(async {
+                for handle in handles {
+                    handle.await.unwrap();
                 }
             })
-            .unwrap();
-        ex.block_on(task).unwrap();
-        adapter.push(start.elapsed());
-    }
-    report("ThreadPool wake", native, adapter, YIELDS);
+        },
+    );
+    compare(
+        "ThreadPool wake",
+        YIELDS,
+        ROUNDS,
+        || futures_executor::block_on(pool.spawn_with_handle(yields()).unwrap()),
+        || ex.block_on(ex.spawn(yields()).unwrap()).unwrap(),
+    );
 
     let mut native_pool = LocalPool::new();
     let local = LocalPoolExecutor::new();
-    let (mut native, mut adapter) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let start = Instant::now();
-        let spawner = native_pool.spawner();
-        let handles: Vec<_> = (0..TASKS)
-            .map(|_| spawner.spawn_local_with_handle(async {}).unwrap())
-            .collect();
-        native_pool.run_until(async {
-            for handle in handles {
-                handle.await;
-            }
-        });
-        native.push(start.elapsed());
-        let start = Instant::now();
-        let handles: Vec<_> = (0..TASKS)
-            .map(|_| local.spawn_local(async {}).unwrap())
-            .collect();
-        local.block_on(async {
-            for handle in handles {
-                handle.await.unwrap();
-            }
-        });
-        adapter.push(start.elapsed());
-    }
-    report("LocalPool spawn", native, adapter, TASKS);
+    compare(
+        "LocalPool spawn",
+        TASKS,
+        ROUNDS,
+        || {
+            let spawner = native_pool.spawner();
+            let handles: Vec<_> = (0..TASKS)
+                .map(|_| spawner.spawn_local_with_handle(async {}).unwrap())
+                .collect();
+            native_pool.run_until(async {
+                for handle in handles {
+                    handle.await;
+                }
+            })
+        },
+        || {
+            let handles: Vec<_> = (0..TASKS)
+                .map(|_| local.spawn_local(async {}).unwrap())
+                .collect();
+            local.block_on(async {
+                for handle in handles {
+                    handle.await.unwrap();
+                }
+            })
+        },
+    );
 }

@@ -14,102 +14,77 @@
 //! Look for the `adapter/native` ratio: about what one extra allocation and one extra
 //! tokio task per scheduling cost. A timing, not a test: numbers vary run to run.
 
-use std::time::{Duration, Instant};
-
 use wakewire_adapter_tokio::{TokioExecutor, TokioLocal};
 use wakewire_core::future::yield_now;
 use wakewire_core::{BlockOn, LocalSpawn, Spawn};
+use wakewire_test_util::timing::compare;
 
 const TASKS: usize = 100_000;
 const YIELDS: usize = 100_000;
 const ROUNDS: usize = 5;
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn report(name: &str, native: Vec<Duration>, adapter: Vec<Duration>, per: usize) {
-    let (native, adapter) = (median(native), median(adapter));
-    println!(
-        "{name:<28} native {:>7.0} ns/op   adapter {:>7.0} ns/op   adapter/native {:.2}",
-        native.as_nanos() as f64 / per as f64,
-        adapter.as_nanos() as f64 / per as f64,
-        adapter.as_secs_f64() / native.as_secs_f64()
-    );
+async fn yields() {
+    for _ in 0..YIELDS {
+        yield_now().await;
+    }
 }
 
 fn main() {
     let ex = TokioExecutor::multi_thread(2).unwrap();
-    let (mut native, mut adapter) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let start = Instant::now();
-        ex.runtime().block_on(async {
-            let handles: Vec<_> = (0..TASKS).map(|_| tokio::spawn(async {})).collect();
-            for handle in handles {
-                handle.await.unwrap();
-            }
-        });
-        native.push(start.elapsed());
-        let start = Instant::now();
-        let handles: Vec<_> = (0..TASKS).map(|_| ex.spawn(async {}).unwrap()).collect();
-        ex.block_on(async {
-            for handle in handles {
-                handle.await.unwrap();
-            }
-        });
-        adapter.push(start.elapsed());
-    }
-    report("multi_thread spawn", native, adapter, TASKS);
-
-    let (mut native, mut adapter) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let start = Instant::now();
-        let runtime = ex.runtime();
-        runtime
-            .block_on(runtime.spawn(async {
-                for _ in 0..YIELDS {
-                    yield_now().await;
-                }
-            }))
-            .unwrap();
-        native.push(start.elapsed());
-        let start = Instant::now();
-        let task = ex
-            .spawn(async {
-                for _ in 0..YIELDS {
-                    yield_now().await;
+    let runtime = ex.runtime();
+    compare(
+        "multi_thread spawn",
+        TASKS,
+        ROUNDS,
+        || {
+            runtime.block_on(async {
+                let handles: Vec<_> = (0..TASKS).map(|_| tokio::spawn(async {})).collect();
+                for handle in handles {
+                    handle.await.unwrap();
                 }
             })
-            .unwrap();
-        ex.block_on(task).unwrap();
-        adapter.push(start.elapsed());
-    }
-    report("multi_thread wake", native, adapter, YIELDS);
+        },
+        || {
+            let handles: Vec<_> = (0..TASKS).map(|_| ex.spawn(async {}).unwrap()).collect();
+            ex.block_on(async {
+                for handle in handles {
+                    handle.await.unwrap();
+                }
+            })
+        },
+    );
+    compare(
+        "multi_thread wake",
+        YIELDS,
+        ROUNDS,
+        || runtime.block_on(runtime.spawn(yields())).unwrap(),
+        || ex.block_on(ex.spawn(yields()).unwrap()).unwrap(),
+    );
 
     let local = TokioLocal::new().unwrap();
-    let (mut native, mut adapter) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let start = Instant::now();
-        local.block_on(async {
-            let handles: Vec<_> = (0..TASKS)
-                .map(|_| local.local_set().spawn_local(async {}))
-                .collect();
-            for handle in handles {
-                handle.await.unwrap();
-            }
-        });
-        native.push(start.elapsed());
-        let start = Instant::now();
-        local.block_on(async {
-            let handles: Vec<_> = (0..TASKS)
-                .map(|_| local.spawn_local(async {}).unwrap())
-                .collect();
-            for handle in handles {
-                handle.await.unwrap();
-            }
-        });
-        adapter.push(start.elapsed());
-    }
-    report("LocalSet spawn_local", native, adapter, TASKS);
+    compare(
+        "LocalSet spawn_local",
+        TASKS,
+        ROUNDS,
+        || {
+            local.block_on(async {
+                let handles: Vec<_> = (0..TASKS)
+                    .map(|_| local.local_set().spawn_local(async {}))
+                    .collect();
+                for handle in handles {
+                    handle.await.unwrap();
+                }
+            })
+        },
+        || {
+            local.block_on(async {
+                let handles: Vec<_> = (0..TASKS)
+                    .map(|_| local.spawn_local(async {}).unwrap())
+                    .collect();
+                for handle in handles {
+                    handle.await.unwrap();
+                }
+            })
+        },
+    );
 }

@@ -22,6 +22,7 @@
 //! | [`run_in_child`], [`in_child`] | one test in a child process (for aborts) |
 //! | [`open_fds`], [`os_threads`] | what the process holds, for leak checks |
 //! | [`MioReactorThread`], [`run_with_mio_reactor`] | a private socket reactor on a thread of its own, or driven by the local executor |
+//! | [`timing::compare`] | a quick native-versus-adapter timing for the adapters' cost examples |
 
 #![doc(test(attr(deny(warnings))))]
 #![deny(unsafe_code)]
@@ -40,6 +41,7 @@ mod poll;
 mod process;
 mod rng;
 mod scale;
+pub mod timing;
 mod wakers;
 mod watchdog;
 
