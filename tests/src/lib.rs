@@ -42,7 +42,7 @@
 //!
 //! Your reactor joins as a [`LeafSource`] (a factory of leaf futures and of the events
 //! that complete them) in a [`ReactorBuilder`]; [`check_reactor`] runs the generic
-//! scenarios, and any you add, on every executor. `examples/own_executor_joins_the_matrix.rs`
+//! scenarios, and any you add, on every executor. `examples/15_own_executor_joins_the_matrix.rs`
 //! at the workspace root shows a forty-line executor taking its row.
 //!
 //! # Shared test helpers

@@ -1,4 +1,4 @@
-//! Your own executor joins the cross-compatibility matrix.
+//! 15 — Your own executor joins the cross-compatibility matrix.
 //!
 //! `TinyExecutor` below is a complete executor in about forty lines: a queue of
 //! `Runnable`s made by core's task cell (which gives it the join contract: panics as
@@ -9,7 +9,7 @@
 //! (Wakewire's mio, timer, channel and blocking; tokio's reactor, async-io, smol-timeout,
 //! futures-timer) in every drive mode it supports.
 //!
-//! Run: `cargo run --release --example own_executor_joins_the_matrix`
+//! Run: `cargo run --release --example 15_own_executor_joins_the_matrix`
 //!
 //! Look for: one row, `tiny`, with ✓ in every column where it applies; the park columns
 //! are `n/a` because this executor cannot wait in a reactor's park (Wakewire's own
