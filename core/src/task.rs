@@ -369,8 +369,10 @@ impl<F: Future> Future for CatchUnwind<F> {
     }
 }
 
+mod in_place;
 mod live;
 mod run_queue;
 
+pub use in_place::{keep_in_place, run_in_place};
 pub use live::LiveTasks;
 pub use run_queue::{RunQueue, RunQueueSpawner, Runner};

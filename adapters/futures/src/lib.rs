@@ -49,13 +49,13 @@
 //!   (a yield, a ping-pong) runs next on that thread, up to 32 in a row, without that
 //!   trip. Each spawn also records the task's waker in a mutex-guarded set, so shutdown
 //!   can drop waiting futures. Measured with the `futures_spawn_cost` example (release,
-//!   Intel Xeon, 2 vCPU, idle, two runs): spawn and join 0.95× the pool's
-//!   `spawn_with_handle` (whose `RemoteHandle` is a channel of its own); a wake 2.4–2.5×
-//!   (about 230 ns against 95 ns; the pool re-polls a self-woken future in place). Before
-//!   the in-place runs, each wake crossed to the other pool thread, asleep on the channel:
-//!   about 1,100 ns.
+//!   Intel Xeon, 2 vCPU, idle, three runs): spawn and join 0.93–0.96× the pool's
+//!   `spawn_with_handle` (whose `RemoteHandle` is a channel of its own); a wake 2.0–2.6×
+//!   (about 160–250 ns against 80–100 ns: the pool re-polls a self-woken future in place,
+//!   without a task cell). Before the in-place runs, each wake crossed to the other pool
+//!   thread, asleep on the channel: about 1,100 ns.
 //! - [`LocalPoolExecutor`]: our tasks share one runner task and a mutex-guarded queue
-//!   (spawn and join measured at 0.6× `spawn_local_with_handle`).
+//!   (spawn and join measured at 0.46× `spawn_local_with_handle`).
 //!
 //! # What it cannot do
 //!

@@ -1,7 +1,6 @@
 //! [`ThreadPoolExecutor`]: futures-executor's `ThreadPool` behind Wakewire's `Spawn` and
 //! `BlockOn`, with Wakewire's join contract.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::io;
@@ -10,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_executor::ThreadPool;
-use wakewire_core::task::{LiveTasks, Runnable};
+use wakewire_core::task::{keep_in_place, run_in_place, LiveTasks, Runnable};
 use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
 
 /// A futures-executor [`ThreadPool`] as a Wakewire executor.
@@ -50,133 +49,39 @@ struct Shared {
 impl Shared {
     /// Hands a scheduled task to the pool; returns `false` (and drops the `Runnable`, which
     /// cancels our task) after shutdown. On a pool thread that is running one of this
-    /// executor's tasks, the task is kept for that thread to run next instead (see
-    /// [`Runner`]).
+    /// executor's tasks, the task is kept to run next there instead
+    /// ([`keep_in_place`]): without that, every wake is a message on the pool's channel,
+    /// which the *other* pool thread, asleep on it, must be woken to take.
     fn schedule(self: &Arc<Self>, runnable: Runnable) -> bool {
         if self.closed.load(Ordering::Acquire) {
             return false;
         }
-        let runnable = match Runner::keep(self, runnable) {
-            Ok(()) => return true,
-            Err(runnable) => runnable,
-        };
-        self.spawn_on_pool(runnable);
+        match keep_in_place(Arc::as_ptr(self).cast(), runnable) {
+            Ok(None) => {}
+            Ok(Some(older)) => self.spawn_on_pool(older),
+            Err(runnable) => self.spawn_on_pool(runnable),
+        }
         true
     }
 
-    /// One `ThreadPool` task that runs `runnable`, and what it schedules next on this
-    /// thread.
+    /// One `ThreadPool` task that runs `runnable`, and the tasks it wakes on its thread, up
+    /// to [`RUN_IN_A_ROW`]; the task due after that goes back to the pool.
     fn spawn_on_pool(self: &Arc<Self>, runnable: Runnable) {
         let shared = Arc::clone(self);
-        self.pool
-            .spawn_ok(async move { Runner::run(&shared, runnable) });
+        self.pool.spawn_ok(async move {
+            let owner = Arc::as_ptr(&shared).cast();
+            // Queued before a shutdown, picked up after it: dropped instead of run.
+            let stop = || shared.closed.load(Ordering::Acquire);
+            if let Some(due) = run_in_place(owner, runnable, RUN_IN_A_ROW, stop) {
+                shared.schedule(due);
+            }
+        });
     }
 }
 
-/// How many of our tasks one `ThreadPool` task runs in a row before it hands the next one
-/// back to the pool, so a task that keeps waking itself cannot keep a pool thread from
-/// the pool's other work.
+/// How many of our tasks one `ThreadPool` task runs in a row, so a task that keeps waking
+/// itself cannot keep a pool thread from the pool's other work.
 const RUN_IN_A_ROW: usize = 32;
-
-/// The pool thread's current runner of this executor's tasks, if any.
-///
-/// Without it every wake is one `ThreadPool::spawn_ok`: a message on the pool's channel,
-/// which the *other* pool thread, asleep on that channel, is woken to take (a futex wake
-/// and a thread switch per yield). With it, a task scheduled by code running on a pool
-/// thread inside one of our tasks (a task that yields, or wakes another task of the same
-/// executor) waits in `next` and runs right after, on the same thread — the LIFO slot of
-/// other schedulers. An older task already waiting there goes to the pool.
-struct Runner {
-    /// Which executor this runner serves (tasks of another executor go to their pool).
-    shared: *const Shared,
-    next: Option<Runnable>,
-}
-
-thread_local! {
-    static RUNNER: RefCell<Option<Runner>> = const { RefCell::new(None) };
-}
-
-impl Runner {
-    /// Keeps `runnable` for the runner on this thread, if it serves `shared`; otherwise
-    /// gives it back (also from a thread-local destructor, where there is no runner).
-    fn keep(shared: &Arc<Shared>, runnable: Runnable) -> Result<(), Runnable> {
-        let serves = |runner: &RefCell<Option<Runner>>| {
-            runner
-                .borrow()
-                .as_ref()
-                .is_some_and(|runner| std::ptr::eq(runner.shared, Arc::as_ptr(shared)))
-        };
-        if !RUNNER.try_with(serves).unwrap_or(false) {
-            return Err(runnable);
-        }
-        let older = RUNNER.with(|runner| {
-            let mut runner = runner.borrow_mut();
-            let runner = runner.as_mut().expect("checked just above");
-            runner.next.replace(runnable)
-        });
-        if let Some(older) = older {
-            shared.spawn_on_pool(older);
-        }
-        Ok(())
-    }
-
-    /// Runs `runnable`, then what it (or the tasks after it) scheduled on this thread, up
-    /// to [`RUN_IN_A_ROW`] polls; hands the rest back to the pool.
-    fn run(shared: &Arc<Shared>, mut runnable: Runnable) {
-        let guard = RunnerGuard::enter(shared);
-        for _ in 0..RUN_IN_A_ROW {
-            // Queued before a shutdown, picked up after it: drop instead of running.
-            if shared.closed.load(Ordering::Acquire) {
-                return;
-            }
-            runnable.run_entered();
-            let next = RUNNER.with(|runner| runner.borrow_mut().as_mut()?.next.take());
-            match next {
-                Some(next) => runnable = next,
-                None => return,
-            }
-        }
-        // Enough in a row: this one goes to the back of the pool's queue (or, refused
-        // after a shutdown, is dropped, which cancels it).
-        drop(guard);
-        let _ = shared.schedule(runnable);
-    }
-}
-
-/// Marks this thread as running `shared`'s tasks until dropped; then hands a task still
-/// waiting in the slot to the pool, and puts back whatever runner was there before (none,
-/// as pool tasks do not nest; restoring it keeps that a non-assumption).
-struct RunnerGuard<'a> {
-    shared: &'a Arc<Shared>,
-    previous: Option<Runner>,
-}
-
-impl<'a> RunnerGuard<'a> {
-    fn enter(shared: &'a Arc<Shared>) -> Self {
-        let previous = RUNNER.with(|runner| {
-            runner.borrow_mut().replace(Runner {
-                shared: Arc::as_ptr(shared),
-                next: None,
-            })
-        });
-        RunnerGuard { shared, previous }
-    }
-}
-
-impl Drop for RunnerGuard<'_> {
-    fn drop(&mut self) {
-        let previous = self.previous.take();
-        let next = RUNNER
-            .try_with(|runner| std::mem::replace(&mut *runner.borrow_mut(), previous))
-            .ok()
-            .flatten()
-            .and_then(|runner| runner.next);
-        if let Some(next) = next {
-            // Refused after shutdown: dropping it cancels the task, as `schedule` does.
-            let _ = self.shared.schedule(next);
-        }
-    }
-}
 
 impl ThreadPoolExecutor {
     /// A new pool of `threads` threads (at least one).

@@ -9,7 +9,7 @@ use std::sync::{Arc, Weak};
 use std::thread;
 
 use async_executor::Executor;
-use wakewire_core::task::{LiveTasks, Runnable};
+use wakewire_core::task::{keep_in_place, run_in_place, LiveTasks, Runnable};
 use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
 
 /// Spawns Wakewire tasks onto an async-executor [`Executor`], whoever drives it.
@@ -65,18 +65,30 @@ impl Shared {
         let Some(executor) = self.executor.upgrade() else {
             return false;
         };
+        // On an executor thread that runs one of ours right now, the woken task runs next
+        // there: no async-executor task per wake.
+        let runnable = match keep_in_place(Arc::as_ptr(self).cast(), runnable) {
+            Ok(None) => return true,
+            Ok(Some(runnable)) | Err(runnable) => runnable,
+        };
         let shared = Arc::clone(self);
         executor
             .spawn(async move {
-                // Queued before a shutdown, run after it: drop instead.
-                if !shared.closed.load(Ordering::Acquire) {
-                    runnable.run_entered();
+                let owner = Arc::as_ptr(&shared).cast();
+                // Queued before a shutdown, run after it: dropped instead.
+                let stop = || shared.closed.load(Ordering::Acquire);
+                if let Some(due) = run_in_place(owner, runnable, RUN_IN_A_ROW, stop) {
+                    shared.schedule(due);
                 }
             })
             .detach();
         true
     }
 }
+
+/// How many of our tasks one async-executor task runs in a row (its run and the tasks it
+/// wakes on its thread), so a task that keeps waking itself lets the others run.
+const RUN_IN_A_ROW: usize = 32;
 
 impl SmolSpawner {
     /// A spawner onto `executor`.

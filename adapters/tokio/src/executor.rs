@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tokio::runtime::{Builder, Handle, Runtime};
-use wakewire_core::task::{LiveTasks, Runnable};
+use wakewire_core::task::{keep_in_place, run_in_place, LiveTasks, Runnable};
 use wakewire_core::waker::noop_waker;
 use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
 
@@ -53,14 +53,33 @@ impl Drop for ShutdownWatch {
 }
 
 impl Shared {
-    /// Hands a scheduled task to tokio. A runtime that shut down drops the tokio task at
-    /// once, and with it the `Runnable`, which cancels our task.
-    fn schedule(&self, runnable: Runnable) -> tokio::task::JoinHandle<()> {
+    /// Hands a scheduled task to tokio: one tokio task runs it, and then the tasks it
+    /// wakes on its worker ([`run_in_place`]), up to [`RUN_IN_A_ROW`]. A runtime that shut
+    /// down drops the tokio task at once, and with it the `Runnable`, which cancels our
+    /// task.
+    fn spawn(self: &Arc<Self>, runnable: Runnable) -> tokio::task::JoinHandle<()> {
+        let shared = Arc::clone(self);
         self.handle.spawn(async move {
-            runnable.run_entered();
+            let owner = Arc::as_ptr(&shared).cast();
+            if let Some(due) = run_in_place(owner, runnable, RUN_IN_A_ROW, || false) {
+                shared.reschedule(due);
+            }
         })
     }
+
+    /// Schedules a woken task: on a worker that runs one of this spawner's tasks right
+    /// now it runs next there ([`keep_in_place`]), saving a tokio spawn per wake.
+    fn reschedule(self: &Arc<Self>, runnable: Runnable) {
+        match keep_in_place(Arc::as_ptr(self).cast(), runnable) {
+            Ok(None) => {}
+            Ok(Some(runnable)) | Err(runnable) => drop(self.spawn(runnable)),
+        }
+    }
 }
+
+/// How many of our tasks one tokio task runs in a row, so a task that keeps waking itself
+/// lets the runtime's other tasks run.
+const RUN_IN_A_ROW: usize = 32;
 
 impl TokioSpawner {
     /// A spawner onto the runtime behind `handle` (`multi_thread` or `current_thread`;
@@ -95,10 +114,11 @@ impl Spawn for TokioSpawner {
         F::Output: Send + 'static,
     {
         let shared = Arc::clone(&self.shared);
-        let (runnable, handle) = self.shared.live.spawn(future, move |runnable| {
-            drop(shared.schedule(runnable));
-        })?;
-        let mut first = self.shared.schedule(runnable);
+        let (runnable, handle) = self
+            .shared
+            .live
+            .spawn(future, move |runnable| shared.reschedule(runnable))?;
+        let mut first = self.shared.spawn(runnable);
         if first.is_finished() && refused(&mut first) {
             // tokio dropped the task inside `spawn`, so our future is gone already.
             drop(handle);

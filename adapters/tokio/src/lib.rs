@@ -41,15 +41,19 @@
 //!
 //! # Cost
 //!
-//! - [`TokioSpawner`]: every time a task is scheduled (its first run and every wake), one
-//!   tokio task is spawned to run it: a second allocation next to our task cell, freed
-//!   after one poll. Each spawn also records the task's waker in a mutex-guarded set (so
-//!   shutdown can drop waiting futures). Measured with the `tokio_spawn_cost` example
-//!   (release, a shared 2-core Xeon, two runs): spawn and join 1.4–1.9× tokio's own
-//!   `spawn`; a wake 2.9–4.3× (about 330–900 ns against 115–210 ns).
+//! - [`TokioSpawner`]: a task scheduled from outside (its first run, a wake from another
+//!   thread) costs one tokio task spawned to run it: a second allocation next to our task
+//!   cell. A task woken on a worker by one of ours (a yield, a ping-pong) runs next on that
+//!   worker inside the same tokio task, up to 32 in a row
+//!   ([`run_in_place`](wakewire_core::task::run_in_place)): no tokio task per wake. Each
+//!   spawn also records the task's waker in a mutex-guarded set (so shutdown can drop
+//!   waiting futures). Measured with the `tokio_spawn_cost` example (release, Intel Xeon,
+//!   2 vCPU, idle, three runs): spawn and join 2.2–2.3× tokio's own `spawn`; a wake
+//!   0.6–0.7× tokio's (about 110–120 ns against 170–185 ns; before the in-place runs,
+//!   about 4×).
 //! - [`TokioLocal`]: our tasks share one `LocalSet` task (the runner) and a mutex-guarded
 //!   queue; a wake is a queue push plus, when the runner sleeps, one waker call. No
-//!   per-wake tokio task: spawn and join measured at 0.9× a `LocalSet::spawn_local`.
+//!   per-wake tokio task: spawn and join measured at 0.75× a `LocalSet::spawn_local`.
 //! - [`TokioReactor`]: one thread (yours or its own) and one epoll instance; every poll of a
 //!   wrapped future enters tokio's context (two thread-local writes and a reference count);
 //!   each event costs a thread hop from the driver thread to the executor.
