@@ -179,6 +179,13 @@ impl<D: Deques> PoolState<D> {
         !self.injector.is_empty() || self.stealers.iter().any(|stealer| !stealer.is_empty())
     }
 
+    /// Whether worker `index`'s own queue holds tasks (a hint, read through its stealer).
+    pub(crate) fn has_queued_on(&self, index: usize) -> bool {
+        self.stealers
+            .get(index)
+            .is_some_and(|stealer| !stealer.is_empty())
+    }
+
     /// Takes one task from the injector, moving a batch more into `local`.
     pub(crate) fn pop_injected(&self, local: &D::Local) -> Option<Runnable> {
         queues::take_batch(&self.injector, local)

@@ -445,6 +445,15 @@ impl<D: Deques> WorkerLoop<D> {
                 self.searching = true;
                 return;
             }
+            if self.state.has_queued_on(index) {
+                // The park turned a reactor on this thread, and the tasks it woke were
+                // queued here. Run them now rather than park again and leave them for a
+                // peer to be woken and steal. Leave the sleepers as the retiring path does.
+                if !self.state.idle.unregister_sleeper(index) {
+                    self.searching = true;
+                }
+                return;
+            }
         }
     }
 
