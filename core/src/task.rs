@@ -373,6 +373,6 @@ mod in_place;
 mod live;
 mod run_queue;
 
-pub use in_place::{keep_in_place, run_in_place};
+pub use in_place::{keep_in_place, run_in_place, RUN_IN_A_ROW};
 pub use live::LiveTasks;
 pub use run_queue::{RunQueue, RunQueueSpawner, Runner};

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_executor::ThreadPool;
-use wakewire_core::task::{keep_in_place, run_in_place, LiveTasks, Runnable};
+use wakewire_core::task::{keep_in_place, run_in_place, LiveTasks, Runnable, RUN_IN_A_ROW};
 use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
 
 /// A futures-executor [`ThreadPool`] as a Wakewire executor.
@@ -78,10 +78,6 @@ impl Shared {
         });
     }
 }
-
-/// How many of our tasks one `ThreadPool` task runs in a row, so a task that keeps waking
-/// itself cannot keep a pool thread from the pool's other work.
-const RUN_IN_A_ROW: usize = 32;
 
 impl ThreadPoolExecutor {
     /// A new pool of `threads` threads (at least one).

@@ -9,7 +9,7 @@ use std::sync::{Arc, Weak};
 use std::thread;
 
 use async_executor::Executor;
-use wakewire_core::task::{keep_in_place, run_in_place, LiveTasks, Runnable};
+use wakewire_core::task::{keep_in_place, run_in_place, LiveTasks, Runnable, RUN_IN_A_ROW};
 use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
 
 /// Spawns Wakewire tasks onto an async-executor [`Executor`], whoever drives it.
@@ -85,10 +85,6 @@ impl Shared {
         true
     }
 }
-
-/// How many of our tasks one async-executor task runs in a row (its run and the tasks it
-/// wakes on its thread), so a task that keeps waking itself lets the others run.
-const RUN_IN_A_ROW: usize = 32;
 
 impl SmolSpawner {
     /// A spawner onto `executor`.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tokio::runtime::{Builder, Handle, Runtime};
-use wakewire_core::task::{keep_in_place, run_in_place, LiveTasks, Runnable};
+use wakewire_core::task::{keep_in_place, run_in_place, LiveTasks, Runnable, RUN_IN_A_ROW};
 use wakewire_core::waker::noop_waker;
 use wakewire_core::{BlockOn, JoinHandle, Spawn, SpawnError};
 
@@ -76,10 +76,6 @@ impl Shared {
         }
     }
 }
-
-/// How many of our tasks one tokio task runs in a row, so a task that keeps waking itself
-/// lets the runtime's other tasks run.
-const RUN_IN_A_ROW: usize = 32;
 
 impl TokioSpawner {
     /// A spawner onto the runtime behind `handle` (`multi_thread` or `current_thread`;

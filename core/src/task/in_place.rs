@@ -43,26 +43,26 @@ thread_local! {
 /// a task that was waiting in the slot, which the caller must schedule the usual way;
 /// `Err(runnable)` when there is no runner for `owner` here (schedule it the usual way).
 pub fn keep_in_place(owner: *const (), runnable: Runnable) -> Result<Option<Runnable>, Runnable> {
-    // `try_with`: a wake from a thread-local's destructor finds no runner.
-    let kept = IN_PLACE.try_with(|in_place| {
-        let mut in_place = in_place.borrow_mut();
-        match in_place.as_mut() {
-            Some(runner) if std::ptr::eq(runner.owner, owner) => Some(runner.next.take()),
-            _ => None,
+    let mut runnable = Some(runnable);
+    // `try_with`: a wake from a thread-local's destructor finds no runner (and the task
+    // stays in `runnable`, since the closure never ran).
+    let kept = IN_PLACE.try_with(|in_place| match in_place.borrow_mut().as_mut() {
+        Some(runner) if std::ptr::eq(runner.owner, owner) => {
+            Some(std::mem::replace(&mut runner.next, runnable.take()))
         }
+        _ => None,
     });
-    match kept {
-        Ok(Some(older)) => {
-            IN_PLACE.with(|in_place| {
-                if let Some(runner) = in_place.borrow_mut().as_mut() {
-                    runner.next = Some(runnable);
-                }
-            });
-            Ok(older)
-        }
-        _ => Err(runnable),
+    match (kept, runnable) {
+        (Ok(Some(older)), None) => Ok(older),
+        (_, Some(runnable)) => Err(runnable),
+        (_, None) => unreachable!("a task is either kept or handed back"),
     }
 }
+
+/// How many polls in a row adapters let one foreign task run in place: enough to keep a
+/// yield or a ping-pong off the foreign queue, few enough that the foreign executor's
+/// other tasks still get the thread soon.
+pub const RUN_IN_A_ROW: usize = 32;
 
 /// Runs `first`, then each task kept for `owner` on this thread meanwhile
 /// ([`keep_in_place`]), at most `limit` polls in a row (so a task that keeps waking itself

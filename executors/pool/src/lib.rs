@@ -200,46 +200,29 @@ mod sync;
 
 // The pool's own protocol code: public under `--cfg loom` so that the loom models in
 // `tests/` build a pool from it over loom-visible deques.
-#[cfg(loom)]
-pub mod deques;
-#[cfg(not(loom))]
-mod deques;
-#[cfg(loom)]
-pub mod gate;
-#[cfg(not(loom))]
-mod gate;
-#[cfg(loom)]
-pub mod idle;
-#[cfg(not(loom))]
-mod idle;
-#[cfg(loom)]
-pub mod monitor;
-#[cfg(not(loom))]
-mod monitor;
-#[cfg(loom)]
-pub mod queues;
-#[cfg(not(loom))]
-mod queues;
-#[cfg(loom)]
-pub mod schedule;
-#[cfg(not(loom))]
-mod schedule;
-#[cfg(loom)]
-pub mod shutdown;
-#[cfg(not(loom))]
-mod shutdown;
-#[cfg(loom)]
-pub mod state;
-#[cfg(not(loom))]
-mod state;
-#[cfg(loom)]
-pub mod supervise;
-#[cfg(not(loom))]
-mod supervise;
-#[cfg(loom)]
-pub mod worker;
-#[cfg(not(loom))]
-mod worker;
+/// Declares each module private, or public under `--cfg loom` (for the models in `tests/`).
+macro_rules! loom_visible {
+    ($($name:ident;)*) => {
+        $(
+            #[cfg(loom)]
+            pub mod $name;
+            #[cfg(not(loom))]
+            mod $name;
+        )*
+    };
+}
+loom_visible! {
+    deques;
+    gate;
+    idle;
+    monitor;
+    queues;
+    schedule;
+    shutdown;
+    state;
+    supervise;
+    worker;
+}
 
 pub use builder::{BuildError, PoolBuilder};
 pub use metrics::PoolMetrics;

@@ -153,53 +153,40 @@ impl<T> Chan<T> {
         // The executor's cooperative budget: when it is spent, nothing is sent (the value
         // stays with the caller, its place in line is kept) and the task is woken to retry.
         let progress = std::task::ready!(coop::poll_proceed(cx));
+        let mut state = lock(&self.state);
+        let mut replaced = None;
+        if !state.closed && self.is_full(&state) {
+            // The value stays with the caller while it may wait (a waker's `clone` in
+            // `register` may panic).
+            replaced = state.send_waiters.register(waiter, cx.waker(), true);
+            // Tell the receiver a sender waits, then look again: a value it received before
+            // the bit was set freed a slot without waking anyone (one word, so either it
+            // sees the bit or this look sees its slot).
+            self.taken.fetch_or(SEND_WAITING, Ordering::AcqRel);
+            if self.is_full(&state) {
+                drop(state);
+                drop(replaced);
+                return Poll::Pending;
+            }
+        }
         let Some(item) = value.take() else {
             unreachable!("checked above")
         };
-        let mut state = lock(&self.state);
-        if state.closed || !self.is_full(&state) {
-            let own_waker = waiter
-                .take()
-                .and_then(|key| state.send_waiters.remove(key).waker);
-            if state.closed {
-                drop(state);
-                drop(own_waker);
-                return Poll::Ready(Err(SendError(item)));
-            }
-            state.queue.push_back(item);
-            let waker = state.recv_waker.take();
+        let own_waker = waiter
+            .take()
+            .and_then(|key| state.send_waiters.remove(key).waker);
+        if state.closed {
             drop(state);
-            drop(own_waker);
-            progress.made_progress();
-            wake(OnPanic::Resume, waker);
-            return Poll::Ready(Ok(()));
+            drop((replaced, own_waker));
+            return Poll::Ready(Err(SendError(item)));
         }
-        // Back with the caller before anything that may panic (a waker's `clone`).
-        *value = Some(item);
-        let replaced = state.send_waiters.register(waiter, cx.waker(), true);
-        // Tell the receiver a sender waits, then look again: a value it received before
-        // the bit was set freed a slot without waking anyone (one word, so either it sees
-        // the bit or this look sees its slot).
-        self.taken.fetch_or(SEND_WAITING, Ordering::AcqRel);
-        if !self.is_full(&state) {
-            let own_waker = waiter
-                .take()
-                .and_then(|key| state.send_waiters.remove(key).waker);
-            let Some(item) = value.take() else {
-                unreachable!("put back above")
-            };
-            state.queue.push_back(item);
-            let waker = state.recv_waker.take();
-            drop(state);
-            drop(replaced);
-            drop(own_waker);
-            progress.made_progress();
-            wake(OnPanic::Resume, waker);
-            return Poll::Ready(Ok(()));
-        }
+        state.queue.push_back(item);
+        let waker = state.recv_waker.take();
         drop(state);
-        drop(replaced);
-        Poll::Pending
+        drop((replaced, own_waker));
+        progress.made_progress();
+        wake(OnPanic::Resume, waker);
+        Poll::Ready(Ok(()))
     }
 
     /// (5) A waiting send went away: leave the line, and if a freed slot had been given to
