@@ -158,9 +158,16 @@ fn a_blocked_worker_s_lifo_task_and_queue_move_to_a_replacement_thread() {
     assert_eq!(pool.block_on(pool.spawn(async { 5 }).unwrap()).unwrap(), 5);
     pool.shutdown(Duration::from_secs(10)).unwrap();
     let metrics = pool.metrics();
-    assert_eq!(metrics.supervised_blocks, 1);
-    assert_eq!(metrics.replacement_threads, 1);
-    assert_eq!((metrics.thread_starts, metrics.thread_stops), (2, 2));
+    // The blocker's block at least. On a slow machine (valgrind) another poll can also run
+    // past the 20 ms threshold and be supervised in turn; every replacement still retires.
+    assert!(metrics.supervised_blocks >= 1, "{metrics:?}");
+    assert!(metrics.replacement_threads >= 1, "{metrics:?}");
+    assert_eq!(
+        metrics.thread_starts,
+        1 + metrics.replacement_threads,
+        "{metrics:?}"
+    );
+    assert_eq!(metrics.thread_starts, metrics.thread_stops, "{metrics:?}");
 }
 
 /// The same LIFO task with no replacement allowed, on 2 workers: the other (idle) worker
